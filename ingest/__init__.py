@@ -1,0 +1,1 @@
+"""Ingest stage: files -> board documents -> chunks and resolutions, with metadata."""

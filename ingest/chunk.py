@@ -1,0 +1,167 @@
+"""Structure-aware chunking: a minute item, a report section or a table kept together where it
+fits, split on paragraph boundaries where it does not; each chunk with a context header."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ingest.clean import BLANK_PAGE
+from ingest.minutes import parse_minutes
+from ingest.priority import keyword_tags
+from ingest.registry import Priority
+from ingest.schema import BoardDocument, Chunk, DocMeta, Line, MinuteItem
+
+MAX_CHARS = 1100
+MIN_CHARS = 250
+_HEADING = re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+)?[A-Z][^.!?]{2,80}$")
+
+
+@dataclass
+class _Block:
+    """Lines that belong together: a paragraph, a table, or a heading."""
+
+    lines: list[Line]
+    kind: str  # para | table | heading
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+def _is_heading(text: str) -> bool:
+    return bool(_HEADING.match(text)) and "\t" not in text and len(text.split()) <= 12 and not text.endswith(",")
+
+
+def _running_headers(lines: Sequence[Line]) -> set[str]:
+    """Short lines repeated three times or more in one document: page headers and footers."""
+    counts = Counter(line.text for line in lines if line.text and len(line.text) < 80)
+    return {text for text, n in counts.items() if n >= 3 and not re.fullmatch(r"[\d\W]+", text)}
+
+
+def blocks(lines: Sequence[Line]) -> list[_Block]:
+    """Paragraphs (split at blank lines), tables (runs of tab-separated rows) and headings."""
+    drop = _running_headers(lines)
+    out: list[_Block] = []
+    current: list[Line] = []
+    seen_headers: set[str] = set()
+
+    def flush() -> None:
+        if current:
+            kind = "table" if sum("\t" in line.text for line in current) >= 2 else "para"
+            if kind == "para" and len(current) == 1 and _is_heading(current[0].text):
+                kind = "heading"
+            out.append(_Block(list(current), kind))
+            current.clear()
+
+    for line in lines:
+        if line.text in drop:
+            if line.text in seen_headers:
+                continue
+            seen_headers.add(line.text)
+        if not line.text or line.text == BLANK_PAGE:
+            flush()
+        else:
+            current.append(line)
+    flush()
+    return out
+
+
+def _pack(blocks_: list[_Block]) -> list[tuple[list[Line], str | None]]:
+    """Blocks grouped into chunk-sized runs; a heading opens a new run; long tables repeat their header row."""
+    runs: list[tuple[list[Line], str | None]] = []
+    lines: list[Line] = []
+    section: str | None = None
+    size = 0
+    for block in blocks_:
+        if block.kind == "heading" and size >= MIN_CHARS:
+            runs.append((lines, section))
+            lines, size = [], 0
+        if block.kind == "heading" and not lines:
+            section = block.text
+        for piece in _split_block(block):
+            piece_size = sum(len(line.text) + 1 for line in piece)
+            if size and size + piece_size > MAX_CHARS:
+                runs.append((lines, section))
+                lines, size = [], 0
+            lines += piece
+            size += piece_size
+    if lines:
+        runs.append((lines, section))
+    return [run for run in runs if sum(len(line.text) for line in run[0]) > 20]
+
+
+def _split_block(block: _Block) -> list[list[Line]]:
+    """A block in pieces that fit: tables by rows (header row repeated), prose by lines."""
+    pieces: list[list[Line]] = []
+    piece: list[Line] = []
+    header = block.lines[0] if block.kind == "table" else None
+    for line in block.lines:
+        if piece and sum(len(x.text) + 1 for x in piece) + len(line.text) > MAX_CHARS:
+            pieces.append(piece)
+            piece = [header] if header is not None and header is not line else []
+        piece.append(line)
+    if piece:
+        pieces.append(piece)
+    return pieces
+
+
+def context_header(meta: DocMeta, *, item: str | None = None, item_title: str | None = None,
+                   section: str | None = None) -> str:
+    """A short line that places a chunk: board, date, document, item."""
+    parts = [meta.board or "", meta.meeting_date or meta.published or "", meta.title]
+    if item and item_title:
+        parts.append(f"{'Minute' if meta.doc_type == 'minutes' else 'Item'} {item}: {item_title}")
+    if section and section != meta.title:
+        parts.append(section)
+    return " | ".join(p for p in parts if p)
+
+
+def _make(meta: DocMeta, n: int, lines: list[Line], *, kind: str, priorities: Sequence[Priority],
+          item: str | None, item_title: str | None, section: str | None = None, text: str | None = None) -> Chunk:
+    body = text if text is not None else "\n".join(line.text for line in lines)
+    header = context_header(meta, item=item, item_title=item_title, section=section)
+    page = next((line.page for line in lines if line.page is not None), None)
+    return Chunk(chunk_id=f"{meta.doc_id}:{n:04d}", text=body, header=header, kind=kind, source=meta.source,
+                 doc_id=meta.doc_id, doc_title=meta.title, doc_type=meta.doc_type, board=meta.board,
+                 meeting_date=meta.meeting_date, pack_date=meta.pack_date, period=meta.period,
+                 item=item, item_title=item_title, page=page, priority=keyword_tags(f"{header}\n{body}", priorities))
+
+
+def chunk_document(doc: BoardDocument, priorities: Sequence[Priority]) -> list[Chunk]:
+    """All chunks of one document; minutes go item by item with each resolution as its own unit."""
+    if doc.meta.doc_type == "minutes":
+        return _chunk_minutes(doc, priorities)
+    meta = doc.meta
+    return [_make(meta, n, lines, kind=_kind(lines), priorities=priorities, item=meta.item,
+                  item_title=meta.item_title, section=section)
+            for n, (lines, section) in enumerate(_pack(blocks(doc.lines)))]
+
+
+def _kind(lines: list[Line]) -> str:
+    return "table" if sum("\t" in line.text for line in lines) >= len(lines) / 2 else "text"
+
+
+def _chunk_minutes(doc: BoardDocument, priorities: Sequence[Priority]) -> list[Chunk]:
+    meta = doc.meta
+    preamble, items = parse_minutes(doc)
+    chunks = [_make(meta, n, lines, kind="text", priorities=priorities, item=None, item_title=None, section=section)
+              for n, (lines, section) in enumerate(_pack(blocks(preamble)))]
+    for item in items:
+        for lines, _ in _pack(blocks(item.lines)):
+            chunks.append(_make(meta, len(chunks), lines, kind="text", priorities=priorities,
+                                item=item.number, item_title=item.title))
+        if item.resolution:
+            chunks.append(_resolution_chunk(meta, len(chunks), item, priorities))
+    return chunks
+
+
+def _resolution_chunk(meta: DocMeta, n: int, item: MinuteItem, priorities: Sequence[Priority]) -> Chunk:
+    """The decision as a unit of its own: minute title, what the paper was, and the resolution."""
+    intro = next((b.text for b in blocks(item.lines) if b.kind == "para"), "")
+    label = {"resolved": "RESOLVED:", "noted": "NOTED:", "deferred": "DEFERRED:"}[item.status or "resolved"]
+    text = f"{item.number}. {item.title}\n{intro}\n{label}\n{item.resolution}".replace("\n\n", "\n")
+    lines = [Line(item.title, item.resolution_page)]
+    return _make(meta, n, lines, kind="resolution", priorities=priorities, item=item.number,
+                 item_title=item.title, text=text)

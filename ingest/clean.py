@@ -1,0 +1,116 @@
+"""Text clean-up for extracted PDF text: NFKC, markup residue, page-number lines, broken lines."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ingest.schema import Line
+
+BLANK_PAGE = "\x0c"  # kept as a line of its own: a page break that starts a new part
+_BLANK_PAGE_NOTICE = re.compile(r"^\W*this page is intentionally (left )?blank\W*$", re.IGNORECASE)
+_LONE_NUMBER = re.compile(r"^\d{1,4}$")
+_MARKUP = [
+    (re.compile(r"~~.*?~~"), ""),  # tracked-change deletions
+    (re.compile(r"<sup>.*?</sup>", re.IGNORECASE), ""),  # footnote markers
+    (re.compile(r"</?[a-zA-Z][^<>]*>"), " "),  # HTML tags
+    (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),  # [text](link)
+    (re.compile(r"\*\*|__"), ""),  # bold
+    (re.compile(r"^#{1,6}\s+"), ""),  # markdown headings
+]
+_SENTENCE_END = re.compile(r"[.:;!?)\]]['\"’”]?$")
+_LIST_START = re.compile(r"^(?:[-•*▪◦●]|\(?[a-z0-9ivx]{1,4}[.)]|\d+(?:\.\d+)*\.?\s)", re.IGNORECASE)
+
+
+def normalise(text: str) -> str:
+    """NFKC (ligatures such as ﬁ), unified quotes and spaces, markup stripped."""
+    text = unicodedata.normalize("NFKC", text).replace("\u00a0", " ").replace("\u00ad", "")
+    text = text.replace("\u2018", "'").replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
+    for pattern, repl in _MARKUP:
+        text = pattern.sub(repl, text)
+    return re.sub(r"[ \u2000-\u200b]+", " ", text).strip()
+
+
+def clean_lines(lines: list[Line]) -> list[Line]:
+    """Normalised lines without page-number residue, with wrapped lines re-joined."""
+    cleaned: list[Line] = []
+    for line in lines:
+        text = normalise(line.text.replace("\t", " \t "))
+        text = re.sub(r" ?\t ?", "\t", text)
+        if _BLANK_PAGE_NOTICE.match(text):
+            cleaned.append(Line(BLANK_PAGE, line.page))
+        elif not _LONE_NUMBER.match(text):
+            cleaned.append(Line(text, line.page))
+    return _rejoin(cleaned)
+
+
+_SMALL_WORDS = frozenset("a an and as at by for from in of on or the to with".split())
+
+
+def title_case(title: str) -> str:
+    """A title set in capitals put in title case; acronyms (LLR, NHS, LLR/NHS, CORE20PLUS5) kept."""
+    if not title.isupper():
+        return title
+    words = []
+    for n, word in enumerate(title.split()):
+        bare = word.strip("()'\",.:-")
+        if bare.lower() in _SMALL_WORDS:
+            words.append(word.lower() if n else word.capitalize())
+        elif len(bare) <= 3 or "/" in bare or any(c.isdigit() for c in bare):
+            words.append(word)
+        else:
+            lead = len(word) - len(word.lstrip("(\"'"))
+            words.append(word[:lead] + word[lead:].capitalize())
+    return " ".join(words)
+
+
+def _wrap_width(lines: list[Line]) -> int:
+    lengths = sorted(len(line.text) for line in lines if len(line.text) > 20 and "\t" not in line.text)
+    return lengths[int(len(lengths) * 0.9)] if lengths else 0
+
+
+def _continues(prev: str, nxt: str, width: int) -> bool:
+    """Whether `nxt` carries on the sentence that a hard wrap broke off at the end of `prev`."""
+    if not prev or not nxt or "\t" in prev or "\t" in nxt or prev == BLANK_PAGE or nxt == BLANK_PAGE:
+        return False
+    if prev.endswith("-") and prev[-2:-1].isalpha():
+        return True
+    if _SENTENCE_END.search(prev) or _LIST_START.match(nxt) or _is_heading(prev) or _is_heading(nxt.split(":")[0]):
+        return False
+    return width >= 40 and len(prev) >= 0.6 * width and (nxt[0].islower() or len(prev) >= 0.8 * width)
+
+
+def _is_heading(text: str) -> bool:
+    """A line in capitals ("LEICESTER CITY HEALTH AND WELLBEING BOARD") is a heading, never wrapped prose."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def _rejoin(lines: list[Line]) -> list[Line]:
+    width = _wrap_width(lines)
+    out: list[Line] = []
+    for line in lines:
+        prev = _last_text(out)
+        if prev is not None and _continues(prev[1].text, line.text, width):
+            gap_ok = (prev[0] == len(out) - 1 or line.text[0].islower() or prev[1].text.endswith("-")
+                      or len(prev[1].text) >= 0.7 * width)
+            if gap_ok:
+                del out[prev[0] + 1:]  # the blank lines a page or column break left inside the sentence
+                out[prev[0]] = Line(_join(prev[1].text, line.text), prev[1].page)
+                continue
+        out.append(line)
+    return out
+
+
+def _join(prev: str, nxt: str) -> str:
+    if prev.endswith("-") and prev[-2:-1].isalpha():
+        return (prev[:-1] if nxt[0].islower() else prev) + nxt  # "recog-" "nise"; "Anti-" "Poverty"
+    return f"{prev} {nxt}"
+
+
+def _last_text(out: list[Line]) -> tuple[int, Line] | None:
+    """The last non-blank line and its index, looking back over at most two blank lines."""
+    for back in range(1, min(len(out), 3) + 1):
+        line = out[-back]
+        if line.text:
+            return len(out) - back, line
+    return None

@@ -1,0 +1,233 @@
+"""Metadata for each constituent document: board, dates, type, title and agenda item."""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from ingest.clean import BLANK_PAGE, title_case
+from ingest.dates import find_dates, find_months, find_periods, first_date
+from ingest.registry import Board, phrase_pattern
+from ingest.schema import BoardDocument, DocMeta, Line
+from ingest.split import Segment, committee_header, find_segments, is_pack
+
+_AGENDA_ITEM = re.compile(r"^(\d{1,2})\.\s*(\S.*)$")
+_PAPERS = re.compile(r"\(pages?\s+\d+|^appendix\s+[a-z0-9]{1,3}\b", re.IGNORECASE)
+_STOPWORDS = frozenset("the of and for to in on a an by with from at as is be report board health wellbeing update".split())
+_DOC_TYPES = [  # first match on a document's title wins
+    ("minutes", re.compile(r"\bminutes\b", re.I)),
+    ("terms of reference", re.compile(r"\bterms of reference\b", re.I)),
+    ("strategy", re.compile(r"\bstrateg(?:y|ies)\b", re.I)),
+    ("plan", re.compile(r"\bplan\b", re.I)),
+    ("assessment", re.compile(r"\bassessment\b", re.I)),
+    ("presentation", re.compile(r"\b(?:slides?|presentation|deck)\b", re.I)),
+]
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    """An item on a pack's agenda and whether papers are attached to it."""
+
+    number: str
+    title: str
+    has_papers: bool
+
+
+def content_words(text: str) -> set[str]:
+    """Lower-case words that carry meaning, for comparing titles."""
+    return {w for w in re.findall(r"[a-z][a-z0-9']+", text.lower()) if w not in _STOPWORDS and len(w) > 2}
+
+
+def parse_agenda(lines: list[Line]) -> list[AgendaItem]:
+    """Numbered agenda items from a front sheet, titles re-joined across lines."""
+    items: list[AgendaItem] = []
+    for i, line in enumerate(lines):
+        m = _AGENDA_ITEM.match(line.text)
+        if not m or (items and int(m[1]) != int(items[-1].number) + 1) or (not items and m[1] != "1"):
+            continue
+        title = m[2].split("\t")[0].strip()
+        follow = [next_line.text for next_line in lines[i + 1:i + 20] if next_line.text][:8]
+        extra = 0
+        for text in follow:  # titles in capitals run on over several lines
+            if title.isupper() and text.isupper() and not _PAPERS.search(text) and not _AGENDA_ITEM.match(text):
+                title += " " + text
+                extra += 1
+            else:
+                break
+        papers = bool(_PAPERS.search(line.text)) or any(_PAPERS.search(t) for t in follow[extra:extra + 2])
+        items.append(AgendaItem(m[1], _tidy_title(title), papers))
+    return items
+
+
+def _tidy_title(title: str) -> str:
+    """A title without page references, in title case if set in capitals."""
+    return title_case(re.sub(r"\s*\(pages?.*$", "", title, flags=re.I).strip(" .\t"))
+
+
+def detect_board(text: str, boards: tuple[Board, ...]) -> str | None:
+    """The registry board the text names or carries cues of; None when unclear (never guessed)."""
+    scores: dict[str, int] = {}
+    for board in boards:
+        name = phrase_pattern([board.name])
+        cues = phrase_pattern(list(board.cues))
+        score = 3 * len(name.findall(text)) if name else 0
+        score += len({c.lower() for c in cues.findall(text)}) if cues else 0
+        if score:
+            scores[board.name] = score
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] * 2 > ranked[0][1]):
+        return None
+    return ranked[0][0]
+
+
+def _head_text(lines: list[Line], n: int = 40) -> str:
+    return "\n".join(line.text for line in lines[:n] if line.text and line.text != BLANK_PAGE)
+
+
+def _title(seg_lines: list[Line], kind: str) -> str:
+    """A document's title: the 'Subject:' or the line after 'REPORT OF', else its first heading."""
+    texts = [line.text for line in seg_lines[:40] if line.text and line.text != BLANK_PAGE]
+    for i, line in enumerate(seg_lines[:40]):
+        if line.text.lower().rstrip(": ") == "subject":
+            block = _block_after(seg_lines, i)
+            if block:
+                return _tidy_title(" ".join(block).strip(" :."))[:160]
+    for i, text in enumerate(texts):
+        if kind == "report" and text.upper().startswith("REPORT OF") and i + 1 < len(texts):
+            return _join_title(texts[i + 1:i + 3])
+    start = 1 if kind == "report" and committee_header(list(seg_lines), 0) else 0
+    candidates = [t for t in texts[start:] if not find_dates(t) or len(t) > 40]
+    return _join_title(candidates[:3]) if candidates else "Untitled"
+
+
+def _block_after(seg_lines: list[Line], i: int) -> list[str]:
+    """The lines after line i up to the next blank line (skipping blanks straight after i)."""
+    block: list[str] = []
+    for line in seg_lines[i + 1:i + 12]:
+        if line.text:
+            block.append(line.text)
+        elif block:
+            break
+    return block[:4]
+
+
+def _join_title(texts: list[str]) -> str:
+    """The first line of a title, with the lines that carry it on (capitals after capitals, or after ':')."""
+    parts = texts[:1]
+    for text in texts[1:3]:
+        prev = parts[-1]
+        runs_on = (prev.isupper() and text.isupper()) or prev.endswith((":", "-", "–")) or len(prev) < 25
+        if not runs_on or len(text) > 80 or find_dates(text):
+            break
+        parts.append(text)
+    return _tidy_title(" ".join(parts).strip(" :."))[:160]
+
+
+class ItemMapper:
+    """Assigns the papers of a pack to agenda items: by title overlap, else in agenda order."""
+
+    def __init__(self, agenda: list[AgendaItem], pack_date: str | None):
+        self.minutes_item = next((a for a in agenda if "minutes" in a.title.lower()), None)
+        self.papers = [a for a in agenda if a.has_papers and a is not self.minutes_item]
+        self.pack_date = pack_date
+        self.next = 0
+        self.current: AgendaItem | None = None
+
+    def paper(self, title: str, date: str | None) -> AgendaItem | None:
+        """The agenda item a paper with this title and header date belongs to."""
+        if date not in (None, self.pack_date):
+            return self.current  # a paper dated for another meeting came in under the current item
+        words = content_words(title)
+        best, best_overlap = -1, 0
+        for i in range(max(0, self.next - 1), min(len(self.papers), self.next + 4)):
+            item_words = content_words(self.papers[i].title)
+            overlap = len(item_words & words)
+            ratio = overlap / max(1, len(item_words))
+            if ((overlap >= 2 and ratio >= 0.34) or ratio >= 0.6) and overlap > best_overlap:
+                best, best_overlap = i, overlap
+        if best >= 0:
+            self.current, self.next = self.papers[best], max(self.next, best + 1)
+        elif self.next < len(self.papers):
+            self.current, self.next = self.papers[self.next], self.next + 1
+        return self.current
+
+
+def classify(title: str, default: str) -> str:
+    """The document type its title implies, else the default."""
+    return next((kind for kind, pattern in _DOC_TYPES if pattern.search(title)), default)
+
+
+def _pages(seg_lines: list[Line]) -> tuple[int | None, int | None]:
+    pages = [line.page for line in seg_lines if line.page is not None]
+    return (pages[0], pages[-1]) if pages else (None, None)
+
+
+def _period(text: str) -> str | None:
+    periods = find_periods(text)
+    return f"{periods[0][0]}-{periods[0][1]}" if periods else None
+
+
+def file_id(source: str, digest: str) -> str:
+    """A short stable id for a file version."""
+    return hashlib.sha1(f"{source}:{digest}".encode()).hexdigest()[:12]
+
+
+def build_documents(lines: list[Line], *, source: str, fid: str, boards: tuple[Board, ...]) -> list[BoardDocument]:
+    """Split a cleaned file into its constituent documents, each with its own metadata."""
+    if not is_pack(lines):
+        return [_standalone(lines, source=source, fid=fid, boards=boards)]
+    segments = find_segments(lines)
+    front = lines[segments[0].start:segments[0].end]
+    front_head = _head_text(front, 60)
+    pack_date = next((d.value.isoformat() for d in find_dates(front_head)), None)
+    pack_board = detect_board(front_head, boards)
+    mapper = ItemMapper(parse_agenda(front), pack_date)
+    docs: list[BoardDocument] = []
+    parent: DocMeta | None = None
+    for n, seg in enumerate(segments):
+        seg_lines = lines[seg.start:seg.end]
+        meta = _segment_meta(seg, seg_lines, doc_id=f"{fid}:{n:02d}", source=source, pack_date=pack_date,
+                             board=detect_board(_head_text(seg_lines), boards) or pack_board,
+                             mapper=mapper, parent=parent)
+        parent = meta if meta.doc_type not in ("appendix", "agenda", "minutes") else parent
+        docs.append(BoardDocument(meta, tuple(seg_lines)))
+    return docs
+
+
+def _segment_meta(seg: Segment, seg_lines: list[Line], *, doc_id: str, source: str, pack_date: str | None,
+                  board: str | None, mapper: ItemMapper, parent: DocMeta | None) -> DocMeta:
+    head = _head_text(seg_lines)
+    page_start, page_end = _pages(seg_lines)
+    common = dict(doc_id=doc_id, source=source, pack_date=pack_date, page_start=page_start, page_end=page_end)
+    if seg.kind == "front":
+        return DocMeta(title="Agenda", doc_type="agenda", board=board, meeting_date=pack_date, **common)
+    if seg.kind == "minutes":
+        date = first_date(head[:600])
+        item = mapper.minutes_item
+        title = f"Minutes of the meeting held on {date.strftime('%-d %B %Y')}" if date else "Minutes"
+        return DocMeta(title=title, doc_type="minutes", board=board, meeting_date=date.isoformat() if date else None,
+                       item=item.number if item else None, item_title=item.title if item else None, **common)
+    title = _title(seg_lines, seg.kind)
+    if seg.kind == "appendix" and parent is not None:
+        return DocMeta(title=title, doc_type="appendix", board=parent.board, meeting_date=parent.meeting_date,
+                       period=_period(title), item=parent.item, item_title=parent.item_title, **common)
+    item = mapper.paper(title, seg.header_date)
+    doc_type = "report" if seg.header_date else classify(title, "report")  # a paper under a header is a report
+    return DocMeta(title=title, doc_type=doc_type, board=board,
+                   meeting_date=seg.header_date or pack_date, period=_period(title),
+                   item=item.number if item else None, item_title=item.title if item else None, **common)
+
+
+def _standalone(lines: list[Line], *, source: str, fid: str, boards: tuple[Board, ...]) -> BoardDocument:
+    """A plan, strategy or report on its own: a board only where it names one outright."""
+    head = _head_text(lines, 80)
+    title = _title(lines, "standalone")
+    dates = find_dates(head)
+    months = find_months(head)
+    published = dates[0].value.isoformat() if dates else (months[0].value.isoformat()[:7] if months else None)
+    name_only = tuple(Board(b.name, (), ()) for b in boards)
+    page_start, page_end = _pages(lines)
+    meta = DocMeta(doc_id=f"{fid}:00", source=source, title=title, doc_type=classify(title, "report"),
+                   board=detect_board(head, name_only), published=published,
+                   period=_period(title) or _period(head[:300]), page_start=page_start, page_end=page_end)
+    return BoardDocument(meta, tuple(lines))

@@ -1,0 +1,95 @@
+"""Minutes: numbered minute items and the decisions they record (resolved, noted, deferred)."""
+from __future__ import annotations
+
+import re
+
+from ingest.clean import title_case
+from ingest.schema import BoardDocument, Line, MinuteItem, Resolution
+
+_ITEM = re.compile(r"^(\d{1,3})\.\s+([A-Z(].{1,150})$")
+_RESOLVED = re.compile(r"^\W*RESOLVED\b\s*[:\-–]*\s*(.*)$", re.IGNORECASE)
+_DEFERRED = re.compile(r"[^.]*\b(?:deferred|postponed|withdrawn)\b[^.]*\.?", re.IGNORECASE)
+_NOTED = re.compile(r"[^.:]*\b(?:the board|members|the committee)\s+(?:noted|received)\b[^.:]*[.:]?", re.IGNORECASE)
+_PART = re.compile(r"^\(?(?:[a-z]|[ivx]{1,4})\)\s|^That\b")
+_LIST_PREFIX = re.compile(r"^[-•*]\s+")
+
+
+def _candidates(lines: tuple[Line, ...]) -> list[tuple[int, int, str]]:
+    found = []
+    for i, line in enumerate(lines):
+        m = _ITEM.match(line.text)
+        if m and not line.text.endswith((",", ";")):
+            found.append((i, int(m[1]), m[2].strip()))
+    return found
+
+
+def _longest_run(cands: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The longest chain of headings numbered n, n+1, n+2 ... in order: the minute sequence."""
+    best: list[tuple[int, int, str]] = []
+    for start in range(len(cands)):
+        run = [cands[start]]
+        for cand in cands[start + 1:]:
+            if cand[1] == run[-1][1] + 1:
+                run.append(cand)
+        if len(run) > len(best):
+            best = run
+    return best
+
+
+def parse_minutes(doc: BoardDocument) -> tuple[tuple[Line, ...], list[MinuteItem]]:
+    """The preamble (attendance) and the numbered minute items of a set of minutes."""
+    lines = doc.lines
+    run = _longest_run(_candidates(lines))
+    if len(run) < 2:
+        return lines, []
+    items = []
+    for n, (start, number, title) in enumerate(run):
+        end = run[n + 1][0] if n + 1 < len(run) else len(lines)
+        body = list(lines[start + 1:end])
+        while body and title.isupper() and body[0].text.isupper() and len(body[0].text) < 80:
+            title += " " + body.pop(0).text  # capitals titles run on
+        items.append(_item(str(number), _clean_title(title), tuple(body)))
+    return lines[:run[0][0]], items
+
+
+def _clean_title(title: str) -> str:
+    return title_case(title.strip().rstrip("."))
+
+
+def _item(number: str, title: str, body: tuple[Line, ...]) -> MinuteItem:
+    """A minute item with its RESOLVED text (lettered parts kept) or its noted/deferred status."""
+    for i, line in enumerate(body):
+        m = _RESOLVED.match(line.text)
+        if m:
+            texts = ([m[1]] if m[1].strip() else []) + [ln.text for ln in body[i + 1:] if ln.text]
+            return MinuteItem(number, title, body[:i], _resolution_text(texts), line.page, "resolved")
+    text = " ".join(line.text for line in body if line.text)
+    for status, pattern in (("deferred", _DEFERRED), ("noted", _NOTED)):
+        m = pattern.search(text)
+        if m:
+            page = next((line.page for line in body if line.text), None)
+            return MinuteItem(number, title, body, m[0].strip(), page, status)
+    return MinuteItem(number, title, body, None, None, None)
+
+
+def _resolution_text(texts: list[str]) -> str:
+    """Lettered parts each on a line of their own; wrapped lines re-joined."""
+    parts: list[str] = []
+    for text in texts:
+        text = _LIST_PREFIX.sub("", text.strip())
+        if parts and not _PART.match(text):
+            parts[-1] += " " + text
+        else:
+            parts.append(text)
+    return "\n".join(parts)
+
+
+def resolutions(doc: BoardDocument, items: list[MinuteItem]) -> list[Resolution]:
+    """One record per decision in a set of minutes, carrying the minutes' board and date."""
+    meta = doc.meta
+    return [
+        Resolution(res_id=f"{meta.doc_id}:m{item.number}", board=meta.board, meeting_date=meta.meeting_date,
+                   minute=item.number, title=item.title, text=item.resolution, status=item.status,
+                   source=meta.source, page=item.resolution_page, doc_id=meta.doc_id)
+        for item in items if item.resolution and item.status
+    ]

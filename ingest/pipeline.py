@@ -1,0 +1,110 @@
+"""Ingest end to end: discover files, parse each (read, clean, split, minutes, chunk), and store
+them idempotently by content hash. Public entry points: `parse_file` and `ingest_paths`."""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ingest.chunk import chunk_document
+from ingest.clean import clean_lines
+from ingest.errors import IngestError
+from ingest.meta import build_documents, file_id
+from ingest.minutes import parse_minutes, resolutions
+from ingest.read import SUPPORTED, read_file
+from ingest.registry import load_boards, load_priorities
+from ingest.settings import Settings
+from ingest.store import FileRecord, Parsed, Store
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What happened to one file: added, updated, unchanged, removed or failed (with why)."""
+
+    source: str
+    status: str
+    error: str | None = None
+    documents: int = 0
+    chunks: int = 0
+    resolutions: int = 0
+    pages: int | None = None
+
+
+def discover(paths: Iterable[Path]) -> list[Path]:
+    """The files to ingest: given files as they are, directories searched for supported types."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED
+                            and not any(part.startswith(".") for part in p.relative_to(path).parts))
+        else:
+            found.append(path)
+    return found
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def parse_file(path: Path, settings: Settings, digest: str | None = None) -> Parsed:
+    """Everything ingest makes of one file; raises IngestError if it cannot be read."""
+    raw = read_file(path)
+    lines = clean_lines(raw)
+    boards = load_boards(settings.boards_file)
+    priorities = load_priorities(settings.priorities_file)
+    fid = file_id(path.name, digest or sha256(path))
+    docs = build_documents(lines, source=path.name, fid=fid, boards=boards)
+    chunks, records = [], []
+    for doc in docs:
+        chunks += chunk_document(doc, priorities)
+        if doc.meta.doc_type == "minutes":
+            records += resolutions(doc, parse_minutes(doc)[1])
+    if not chunks:
+        raise IngestError(f"{path.name}: no readable text after clean-up; check the file")
+    pages = {line.page for line in raw if line.page is not None}
+    return Parsed([d.meta for d in docs], chunks, records, len(pages) or None)
+
+
+def ingest_paths(paths: Iterable[Path], store: Store, settings: Settings, *, prune: bool = False,
+                 progress: Callable[[str], None] | None = None) -> list[FileResult]:
+    """Ingest files and folders into the store; unchanged files are skipped, changed ones replaced,
+    unreadable ones reported and skipped. Call inside `store.writer()`."""
+    files = discover(paths)
+    known = store.files() if store.exists() else {}
+    results: list[FileResult] = []
+    seen: set[str] = set()
+    for path in files:
+        if progress:
+            progress(path.name)
+        results.append(_ingest_one(path, store, settings, known))
+        seen.add(path.name)
+    if prune:
+        for source in sorted(set(known) - seen):
+            store.remove_file(source)
+            results.append(FileResult(source, "removed"))
+    return results
+
+
+def _ingest_one(path: Path, store: Store, settings: Settings, known: dict[str, FileRecord]) -> FileResult:
+    try:
+        if not path.is_file():
+            raise IngestError(f"{path}: no such file; check the path")
+        digest = sha256(path)
+        previous = known.get(path.name)
+        if previous and previous.sha256 == digest:
+            return FileResult(path.name, "unchanged")
+        parsed = parse_file(path, settings, digest)
+    except IngestError as err:
+        return FileResult(path.name, "failed", error=str(err))
+    except OSError as err:
+        return FileResult(path.name, "failed", error=f"{path.name}: cannot read ({err.strerror}); check permissions")
+    record = FileRecord(path.name, str(path.resolve()), digest, parsed.pages, datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    store.put_file(record, parsed)
+    return FileResult(path.name, "updated" if previous else "added", documents=len(parsed.documents),
+                      chunks=len(parsed.chunks), resolutions=len(parsed.resolutions), pages=parsed.pages)

@@ -1,0 +1,63 @@
+"""The data files a user edits: the board registry and the priority taxonomy."""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ingest.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Board:
+    """A board boardqa recognises, with the names and cues that identify it."""
+
+    name: str
+    aliases: tuple[str, ...]
+    cues: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Priority:
+    """A strategic priority, with keywords and a description for similarity."""
+
+    name: str
+    keywords: tuple[str, ...]
+    description: str
+
+
+def _load_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"data file {path} not found; set BOARDQA_BOARDS/BOARDQA_PRIORITIES or restore it") from None
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{path}: not valid TOML ({err}); fix the file and retry") from None
+
+
+@lru_cache(maxsize=8)
+def load_boards(path: Path) -> tuple[Board, ...]:
+    """The board registry from its TOML file."""
+    entries = _load_toml(path).get("board", [])
+    try:
+        return tuple(Board(e["name"], tuple(e.get("aliases", ())), tuple(e.get("cues", ()))) for e in entries)
+    except KeyError as err:
+        raise ConfigError(f"{path}: a [[board]] entry lacks {err}; every board needs a name") from None
+
+
+@lru_cache(maxsize=8)
+def load_priorities(path: Path) -> tuple[Priority, ...]:
+    """The priority taxonomy from its TOML file."""
+    entries = _load_toml(path).get("priority", [])
+    try:
+        return tuple(Priority(e["name"], tuple(e.get("keywords", ())), e.get("description", e["name"])) for e in entries)
+    except KeyError as err:
+        raise ConfigError(f"{path}: a [[priority]] entry lacks {err}; every priority needs a name") from None
+
+
+def phrase_pattern(phrases: tuple[str, ...] | list[str]) -> re.Pattern[str] | None:
+    """One case-insensitive whole-word pattern for a list of phrases."""
+    parts = [re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases, key=len, reverse=True) if p]
+    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE) if parts else None

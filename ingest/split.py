@@ -1,0 +1,128 @@
+"""Pack splitting: a file becomes its constituent documents (agenda, embedded minutes,
+reports and their appendices), or one standalone plan, strategy or report."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.clean import BLANK_PAGE
+from ingest.dates import find_dates
+from ingest.schema import Line
+
+_MINUTES_START = re.compile(r"^minutes of (?:a |the )?(?:meeting|proceedings)\b", re.IGNORECASE)
+_MINUTES_END = re.compile(r"\b(?:meeting|board) (?:closed|ended|concluded|rose) at\b|^close of meeting\b", re.IGNORECASE)
+_COMMITTEE = re.compile(r"\b(?:board|committee|cabinet|council|panel|partnership|forum)\b", re.IGNORECASE)
+_APPENDIX = re.compile(r"^appendix\s+[a-z0-9]{1,3}\.?$", re.IGNORECASE)
+_AGENDA = re.compile(r"^\W*agenda\W*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A span of lines [start, end) and how it was recognised."""
+
+    kind: str  # front | minutes | report | appendix | continuation
+    start: int
+    end: int
+    header_date: str | None = None
+
+
+def _is_header_line(text: str) -> bool:
+    words = text.split()
+    return (0 < len(words) <= 12 and len(text) <= 90 and not text.endswith(".")
+            and bool(_COMMITTEE.search(text)) and text[0].isupper())
+
+
+def _upper_share(text: str) -> float:
+    letters = [c for c in text if c.isalpha()]
+    return sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
+
+
+def _date_only(text: str) -> str | None:
+    """The ISO date when a short line is little more than a date ("Thursday 26th January 2023")."""
+    dates = find_dates(text)
+    if dates and (dates[0].end - dates[0].start) >= 0.5 * len(text.strip()):
+        return dates[0].value.isoformat()
+    return None
+
+
+def committee_header(lines: list[Line], i: int) -> str | None:
+    """The ISO date if line i opens a committee paper: "<BOARD>: 26 FEBRUARY 2026" in capitals,
+    or the board's name with a date-only line among the next three short lines; else None."""
+    text = lines[i].text
+    if not _is_header_line(text):
+        return None
+    dates = find_dates(text)
+    if dates:
+        return dates[0].value.isoformat() if _upper_share(text) >= 0.7 else None
+    seen = 0
+    for line in lines[i + 1:i + 12]:
+        if not line.text or line.text == BLANK_PAGE:
+            continue
+        if seen == 3 or len(line.text) > 60:
+            return None
+        if date := _date_only(line.text):
+            return date
+        seen += 1
+    return None
+
+
+def find_segments(lines: list[Line]) -> list[Segment]:
+    """Where each constituent document starts, in order, as contiguous segments."""
+    starts: list[tuple[int, str, str | None]] = [(0, "front", None)]
+    in_minutes = False
+    for i, line in enumerate(lines):
+        text = line.text
+        last_start, last_kind = starts[-1][0], starts[-1][1]
+        if not text or i == 0:
+            continue
+        if _MINUTES_START.match(text):
+            starts.append((i, "minutes", None))
+            in_minutes = True
+        elif in_minutes and _MINUTES_END.search(text):
+            starts.append((i + 1, "continuation", None))
+            in_minutes = False
+        elif i > 40 and not (last_kind == "minutes" and i - last_start <= 6) and (date := committee_header(lines, i)):
+            starts.append((i, "report", date))  # the minutes' own heading names the board and date too
+            in_minutes = False
+        elif not in_minutes and last_kind != "front" and i - last_start >= 40 and _part_break(lines, i):
+            starts.append((i, "appendix", None))
+    ends = [s[0] for s in starts[1:]] + [len(lines)]
+    segments = [Segment(kind, start, end, date) for (start, kind, date), end in zip(starts, ends)]
+    return _absorb_preambles([s for s in segments if _has_text(lines, s.start, s.end)], lines)
+
+
+def _absorb_preambles(segments: list[Segment], lines: list[Line]) -> list[Segment]:
+    """A tiny part before a paper's header (a logo line, a title) belongs to that paper."""
+    out: list[Segment] = []
+    for seg in segments:
+        prev = out[-1] if out else None
+        if prev and prev.kind == "appendix" and seg.kind == "report" and _text_lines(lines, prev) < 8:
+            out[-1] = Segment(seg.kind, prev.start, seg.end, seg.header_date)
+        else:
+            out.append(seg)
+    return out
+
+
+def _text_lines(lines: list[Line], seg: Segment) -> int:
+    return sum(1 for line in lines[seg.start:seg.end] if line.text and line.text != BLANK_PAGE)
+
+
+def _part_break(lines: list[Line], i: int) -> bool:
+    """A new part (appendix) starts at a bare 'APPENDIX 2' line or after a blank-page notice."""
+    if _APPENDIX.match(lines[i].text):
+        return True
+    prev = next((line.text for line in reversed(lines[max(0, i - 6):i]) if line.text), "")
+    return prev == BLANK_PAGE and lines[i].text != BLANK_PAGE and not _APPENDIX.match(lines[i].text) and not any(
+        _APPENDIX.match(line.text) for line in lines[i + 1:i + 4])
+
+
+def _has_text(lines: list[Line], start: int, end: int) -> bool:
+    return sum(len(line.text) for line in lines[start:end] if line.text != BLANK_PAGE) > 40
+
+
+def is_pack(lines: list[Line]) -> bool:
+    """A committee pack opens with a front sheet: a committee name, a date and an agenda."""
+    head = [line.text for line in lines[:600] if line.text]
+    has_agenda = any(_AGENDA.match(text) for text in head)
+    has_meeting = any(_COMMITTEE.search(text) and len(text) < 90 for text in head[:40])
+    return has_agenda and has_meeting and any(find_dates(text) for text in head[:40])

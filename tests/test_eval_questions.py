@@ -1,0 +1,154 @@
+"""Checks for the evaluation question set in evals/questions.jsonl.
+
+Stdlib + pytest only; does not import any project code.
+"""
+import json
+import re
+import unicodedata
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+QUESTIONS_PATH = REPO_ROOT / "evals" / "questions.jsonl"
+CORPUS_DIR = REPO_ROOT / "corpus"
+
+ALLOWED_KINDS = {
+    "resolution",
+    "officer_search",
+    "fact",
+    "priority",
+    "embedded_date",
+    "board_disambiguation",
+    "paraphrase",
+    "followup",
+    "unanswerable",
+}
+ALLOWED_BOARDS = {
+    "Leicestershire Health and Wellbeing Board",
+    "Leicester City Health and Wellbeing Board",
+    None,
+}
+REQUIRED_FIELDS = ("id", "question", "kind", "source", "board", "meeting_date", "must_mention")
+
+
+def normalise(text):
+    """NFKC, then collapse every whitespace run (newlines included) to one space."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def _load_lines():
+    return [ln for ln in QUESTIONS_PATH.read_text(encoding="utf-8").splitlines() if ln.strip()]
+
+
+@lru_cache(maxsize=None)
+def _load_questions():
+    return tuple(json.loads(ln) for ln in _load_lines())
+
+
+@lru_cache(maxsize=None)
+def _corpus_text(name):
+    return normalise((CORPUS_DIR / name).read_text(encoding="utf-8"))
+
+
+def _with_gold():
+    return [q for q in _load_questions() if q.get("kind") != "unanswerable"]
+
+
+def test_file_exists():
+    assert QUESTIONS_PATH.is_file(), f"missing {QUESTIONS_PATH}"
+
+
+def test_every_line_parses_as_object():
+    for n, line in enumerate(_load_lines(), 1):
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:  # pragma: no cover - failure path
+            pytest.fail(f"line {n} is not valid JSON: {exc}")
+        assert isinstance(obj, dict), f"line {n} is not a JSON object"
+
+
+def test_enough_questions():
+    assert len(_load_questions()) >= 100
+
+
+def test_ids_unique():
+    ids = [q.get("id") for q in _load_questions()]
+    assert all(isinstance(i, str) and i for i in ids), "every id must be a non-empty string"
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    assert not dupes, f"duplicate ids: {dupes}"
+
+
+def test_required_fields_present():
+    for q in _load_questions():
+        missing = [f for f in REQUIRED_FIELDS if f not in q]
+        assert not missing, f"{q.get('id')}: missing fields {missing}"
+        assert isinstance(q["question"], str) and q["question"].strip(), q["id"]
+        if q["kind"] != "unanswerable":
+            assert "gold_quote" in q, f"{q['id']}: missing gold_quote"
+
+
+def test_kinds_allowed():
+    bad = [(q["id"], q["kind"]) for q in _load_questions() if q["kind"] not in ALLOWED_KINDS]
+    assert not bad, f"unknown kinds: {bad}"
+
+
+def test_every_kind_present():
+    present = {q["kind"] for q in _load_questions()}
+    assert ALLOWED_KINDS <= present, f"kinds missing: {sorted(ALLOWED_KINDS - present)}"
+
+
+def test_enough_unanswerable():
+    n = sum(1 for q in _load_questions() if q["kind"] == "unanswerable")
+    assert n >= 10, f"only {n} unanswerable questions"
+
+
+def test_field_types():
+    corpus_files = {p.name for p in CORPUS_DIR.iterdir() if p.is_file()}
+    for q in _load_questions():
+        qid = q["id"]
+        assert q["board"] in ALLOWED_BOARDS, f"{qid}: bad board {q['board']!r}"
+        md = q["meeting_date"]
+        if md is not None:
+            assert isinstance(md, str), f"{qid}: meeting_date must be a string or null"
+            date.fromisoformat(md)  # raises if not ISO
+        mm = q["must_mention"]
+        assert isinstance(mm, list) and all(isinstance(t, str) and t.strip() for t in mm), qid
+        if q["kind"] != "unanswerable":
+            assert 1 <= len(mm) <= 3, f"{qid}: must_mention should hold 1-3 terms"
+            assert q["source"] in corpus_files, f"{qid}: unknown source {q['source']!r}"
+
+
+def test_unanswerable_have_no_evidence():
+    for q in _load_questions():
+        if q["kind"] != "unanswerable":
+            continue
+        qid = q["id"]
+        assert not q.get("gold_quote"), f"{qid}: unanswerable must not have a gold_quote"
+        assert q["source"] is None, f"{qid}: unanswerable source must be null"
+        assert q["board"] is None, f"{qid}: unanswerable board must be null"
+        assert q["meeting_date"] is None, f"{qid}: unanswerable meeting_date must be null"
+        assert q["must_mention"] == [], f"{qid}: unanswerable must_mention must be []"
+
+
+def test_followups_have_history():
+    for q in _load_questions():
+        if q["kind"] == "followup":
+            hist = q.get("history")
+            assert isinstance(hist, list) and hist, f"{q['id']}: followup needs a non-empty history"
+            assert all(isinstance(h, str) and h.strip() for h in hist), f"{q['id']}: history must be strings"
+        else:
+            assert "history" not in q, f"{q['id']}: only followups carry history"
+
+
+@pytest.mark.parametrize("q", _with_gold(), ids=lambda q: q["id"])
+def test_gold_quote_occurs_in_source(q):
+    gold = q["gold_quote"]
+    assert isinstance(gold, str) and gold.strip(), f"{q['id']}: empty gold_quote"
+    needle = normalise(gold)
+    assert len(needle.split()) >= 3, f"{q['id']}: gold_quote too short to be meaningful"
+    assert "**" not in needle, f"{q['id']}: gold_quote contains markdown markers"
+    haystack = _corpus_text(q["source"])
+    assert needle in haystack, f"{q['id']}: gold_quote not found in corpus/{q['source']}: {gold!r}"

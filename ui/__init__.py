@@ -1,0 +1,1 @@
+"""User interfaces: the `boardqa` command line and the Gradio app."""
