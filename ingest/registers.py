@@ -17,7 +17,7 @@ def resolve_board(name: str | None, boards: Sequence[Board]) -> str | None:
         return None
     wanted = name.strip().lower()
     for board in boards:
-        if wanted == board.name.lower() or wanted in (a.lower() for a in board.aliases):
+        if wanted == board.name.lower() or wanted in (a.lower() for a in board.aliases + board.places):
             return board.name
     matches = [b.name for b in boards if wanted in b.name.lower()]
     return matches[0] if len(matches) == 1 else name

@@ -17,6 +17,7 @@ class Board:
     name: str
     aliases: tuple[str, ...]
     cues: tuple[str, ...]
+    places: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,8 @@ def load_boards(path: Path) -> tuple[Board, ...]:
     """The board registry from its TOML file."""
     entries = _load_toml(path).get("board", [])
     try:
-        return tuple(Board(e["name"], tuple(e.get("aliases", ())), tuple(e.get("cues", ()))) for e in entries)
+        return tuple(Board(e["name"], tuple(e.get("aliases", ())), tuple(e.get("cues", ())), tuple(e.get("places", ())))
+                     for e in entries)
     except KeyError as err:
         raise ConfigError(f"{path}: a [[board]] entry lacks {err}; every board needs a name") from None
 

@@ -1,0 +1,1 @@
+"""Question answering: question -> filters -> passages -> cited answer."""

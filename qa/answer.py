@@ -1,0 +1,103 @@
+"""Extractive answers: the resolution quoted in full for decision questions, otherwise the best
+supporting sentences, each with a numbered citation; `found: false` when the evidence is weak."""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from qa.schema import Answer, Citation, Passage, QueryPlan
+
+MAX_CITATIONS = 3
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+(?=[A-Z(\"'])|\n+")
+_STOP = frozenset("""a an and are as at be been by did do does for from had has have how in is it its of on or that the
+their there these this those to was were what when where which who why will with would about any board boards
+resolved resolve resolution resolutions decided decide decision agreed agree approved approve meeting
+tell me please there many much""".split())
+
+
+def content_terms(text: str) -> set[str]:
+    """Lower-case content words with a plural 's' dropped, for overlap scores."""
+    words = re.findall(r"[a-z0-9][a-z0-9'/-]*", text.lower())
+    return {w[:-1] if w.endswith("s") and len(w) > 4 else w for w in words if w not in _STOP and len(w) > 1}
+
+
+def coverage(question_terms: set[str], text: str) -> float:
+    """The share of the question's content words that a passage contains."""
+    if not question_terms:
+        return 0.0
+    return len(question_terms & content_terms(text)) / len(question_terms)
+
+
+def best_sentences(text: str, terms: set[str], limit: int = 2) -> str:
+    """The sentences of a passage that share most words with the question, in their order."""
+    sentences = [s.strip(" -•") for s in _SENTENCE.split(text) if len(s.strip()) > 20]
+    if not sentences:
+        return text.strip()[:400]
+    scored = sorted(range(len(sentences)), key=lambda i: -len(terms & content_terms(sentences[i])))
+    chosen = sorted(scored[:limit]) if terms & content_terms(sentences[scored[0]]) else [0]
+    return " ".join(sentences[i] for i in chosen)[:700]
+
+
+def cite_line(c: Citation) -> str:
+    """One line of the sources list a member can check."""
+    p = c.passage
+    parts = [p.board or "no board", p.meeting_date or "undated", p.doc_title]
+    if p.item:
+        parts.append(f"{'minute' if p.doc_type == 'minutes' else 'item'} {p.item}" + (f" {p.item_title}" if p.item_title else ""))
+    if p.page:
+        parts.append(f"p. {p.page}")
+    parts.append(p.source)
+    return f"[{c.number}] " + ", ".join(parts)
+
+
+_LABEL = re.compile(r"^(RESOLVED|NOTED|DEFERRED):$", re.M)
+
+
+def _resolution_parts(p: Passage) -> tuple[str, str]:
+    """What a resolution chunk records (resolved, noted, deferred) and the decision's words."""
+    m = _LABEL.search(p.text)
+    return (m[1].lower(), p.text[m.end():].strip()) if m else ("resolved", p.text.strip())
+
+
+def _decision_answer(plan: QueryPlan, passages: Sequence[Passage]) -> tuple[str, list[Citation]]:
+    top = passages[0].score
+    chosen = [p for p in passages if p.kind == "resolution" and p.score >= 0.75 * top][:MAX_CITATIONS]
+    citations, lines = [], []
+    for n, p in enumerate(chosen, start=1):
+        verb, body = _resolution_parts(p)
+        citations.append(Citation(n, p, body))
+        who = p.board or "The board"
+        when = f"on {p.meeting_date}" if p.meeting_date else ""
+        lines.append(f"{who} {when} {verb} (minute {p.item}, {p.item_title}):\n\"{body}\" [{n}]".replace("  ", " "))
+    return "\n\n".join(lines), citations
+
+
+def _general_answer(plan: QueryPlan, passages: Sequence[Passage]) -> tuple[str, list[Citation]]:
+    terms = content_terms(plan.search_text)
+    top = passages[0].score
+    chosen = [p for p in passages if p.score >= 0.5 * top][:MAX_CITATIONS]
+    citations, lines = [], []
+    for n, p in enumerate(chosen, start=1):
+        quote = _resolution_parts(p)[1] if p.kind == "resolution" else best_sentences(p.text, terms)
+        citations.append(Citation(n, p, quote))
+        lines.append(f"\"{quote}\" [{n}]")
+    return "\n\n".join(lines), citations
+
+
+def compose(plan: QueryPlan, passages: Sequence[Passage], *, found: bool, notes: Sequence[str] = ()) -> Answer:
+    """An extractive answer from ranked passages; the nearest sources listed when not found."""
+    if not passages:
+        text = "The papers do not appear to cover this." + (f" {' '.join(notes)}" if notes else "")
+        return Answer(plan.question, text, False, plan, (), (), tuple(notes))
+    if not found:
+        nearest = [Citation(n, p, best_sentences(p.text, content_terms(plan.search_text), 1))
+                   for n, p in enumerate(passages[:MAX_CITATIONS], start=1)]
+        text = "The papers do not appear to cover this. The nearest sources are:\n" + "\n".join(cite_line(c) for c in nearest)
+        return Answer(plan.question, text, False, plan, tuple(nearest), tuple(passages), tuple(notes))
+    body, citations = ("", [])
+    if plan.intent == "resolution" and any(p.kind == "resolution" for p in passages[:5]):
+        body, citations = _decision_answer(plan, passages)
+    if not citations:
+        body, citations = _general_answer(plan, passages)
+    text = body + "\n\nSources:\n" + "\n".join(cite_line(c) for c in citations)
+    return Answer(plan.question, text, True, plan, tuple(citations), tuple(passages), tuple(notes))

@@ -1,0 +1,88 @@
+"""Hybrid retrieval: BM25 and vector rankings fused by reciprocal rank, within the question's
+metadata filters, then nudged by its soft preferences (boosts)."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ingest.schema import Chunk, date_int
+from qa.schema import Boosts, Filters, Passage, QueryPlan
+
+RRF_K = 60
+CANDIDATES = 60
+WEIGHTS = {"keyword": 1.0, "vector": 1.0}
+BOOST = {"kind": 0.6, "doc_type": 0.2, "board": 0.25, "priority": 0.1, "year": 0.1}
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """Ranked passages and the evidence needed to judge them (best cosine similarity)."""
+
+    passages: tuple[Passage, ...]
+    best_similarity: float
+    empty_filter: bool
+
+
+def matches(chunk: Chunk, filters: Filters) -> bool:
+    """Whether a chunk satisfies the hard filters."""
+    if filters.board and chunk.board != filters.board:
+        return False
+    day = date_int(chunk.meeting_date)
+    if filters.date_from and day < date_int(filters.date_from.isoformat()):
+        return False
+    if filters.date_to and (day == 0 or day > date_int(filters.date_to.isoformat())):
+        return False
+    if filters.doc_types and chunk.doc_type not in filters.doc_types:
+        return False
+    return not filters.priority or filters.priority in chunk.priority
+
+
+def rrf(rankings: dict[str, Sequence[str]], weights: dict[str, float] = WEIGHTS) -> dict[str, float]:
+    """Reciprocal-rank fusion of several rankings of chunk ids."""
+    fused: dict[str, float] = {}
+    for name, ids in rankings.items():
+        for rank, chunk_id in enumerate(ids):
+            fused[chunk_id] = fused.get(chunk_id, 0.0) + weights.get(name, 1.0) / (RRF_K + rank + 1)
+    return fused
+
+
+def boost(chunk: Chunk, boosts: Boosts) -> float:
+    """The multiplier a chunk earns from the question's soft preferences."""
+    factor = 1.0
+    if chunk.kind in boosts.kinds:
+        factor += BOOST["kind"]
+    if chunk.doc_type in boosts.doc_types:
+        factor += BOOST["doc_type"]
+    if chunk.board and chunk.board in boosts.boards:
+        factor += BOOST["board"]
+    if set(chunk.priority) & set(boosts.priorities):
+        factor += BOOST["priority"]
+    year = int(chunk.meeting_date[:4]) if chunk.meeting_date else None
+    if boosts.years and (year in boosts.years or (chunk.period and any(str(y) in chunk.period for y in boosts.years))):
+        factor += BOOST["year"]
+    return factor
+
+
+def to_passage(rank: int, score: float, chunk: Chunk) -> Passage:
+    return Passage(rank=rank, score=round(score, 6), chunk_id=chunk.chunk_id, text=chunk.text, source=chunk.source,
+                   board=chunk.board, meeting_date=chunk.meeting_date, doc_type=chunk.doc_type, doc_title=chunk.doc_title,
+                   item=chunk.item, item_title=chunk.item_title, page=chunk.page, priority=chunk.priority, kind=chunk.kind)
+
+
+def rank_chunks(plan: QueryPlan, chunks: dict[str, Chunk], *, keyword: Sequence[tuple[str, float]],
+                vector: Sequence[tuple[str, float]], k: int) -> list[Passage]:
+    """Fuse keyword and vector hits that pass the filters, apply boosts, and keep the top k."""
+    keep = [cid for cid, _ in keyword if cid in chunks and matches(chunks[cid], plan.filters)]
+    vkeep = [cid for cid, _ in vector if cid in chunks and matches(chunks[cid], plan.filters)]
+    fused = rrf({"keyword": keep, "vector": vkeep})
+    scored = sorted(((score * boost(chunks[cid], plan.boosts), cid) for cid, score in fused.items()), reverse=True)
+    return [to_passage(rank, score, chunks[cid]) for rank, (score, cid) in enumerate(scored[:k], start=1)]
+
+
+def similarity(vector: Sequence[tuple[str, float]], passages: Sequence[Passage], top: int = 3) -> float:
+    """The best cosine similarity between the question and the top passages."""
+    sims = dict(vector)
+    values = [sims[p.chunk_id] for p in passages[:top] if p.chunk_id in sims]
+    return float(np.max(values)) if values else 0.0

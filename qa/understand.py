@@ -1,0 +1,194 @@
+"""Query understanding: dates, periods, boards, document types, intent and priorities in a question
+become filters (hard) or boosts (soft); follow-ups inherit topic and filters from earlier turns."""
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+
+from ingest.dates import MONTHS, find_dates, find_months, find_periods
+from ingest.errors import QuestionError
+from ingest.registry import Board, Priority, phrase_pattern
+from qa.schema import Boosts, Filters, QueryPlan
+
+MAX_QUESTION_CHARS = 1000
+_RESOLUTION_WORDS = re.compile(r"\b(?:resolv\w*|resolution\w*|decid\w*|decision\w*|agree[ds]?|approv\w*|endors\w*|"
+                               r"determin\w*|ratif\w*|sign(?:ed)? off|voted?)\b", re.I)
+_TYPE_WORDS = [("minutes", re.compile(r"\bminutes\b", re.I)), ("strategy", re.compile(r"\bstrateg(?:y|ies)\b", re.I)),
+               ("plan", re.compile(r"\bplans?\b", re.I)), ("agenda", re.compile(r"\bagendas?\b", re.I)),
+               ("presentation", re.compile(r"\b(?:slides?|deck|presentation)\b", re.I))]
+_YEAR = re.compile(r"\b(?P<prep>in|during|for|of|throughout|since|after|from|before|until|by)?\s*(?P<year>(?:19|20)\d{2})\b(?![/\-–]\d)", re.I)
+_SINCE = re.compile(r"\b(?:since|after|from)\s*$", re.I)
+_BEFORE = re.compile(r"\b(?:before|until|by|up to)\s*$", re.I)
+_FOLLOWUP = re.compile(r"^(?:and|but|also|what about|how about|and what about)\b|\b(?:that|this|those|these|it|they|"
+                       r"them|its|their|the same|there)\b", re.I)
+_QUESTION_WORDS = re.compile(r"\b(?:what|which|who|whom|when|where|why|how|was|were|is|are|did|does|do|the|a|an|"
+                             r"on|about|of|in|at|to|for|by|its|it|that|this|board|and|any|has|have|had|been|be|"
+                             r"there|tell|me|show|list|give|please|prior|previous|all|since|after|before|until|during|its|their|what about|how about)\b", re.I)
+
+
+def _clean_question(question: str) -> str:
+    text = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in question)
+    text = re.sub(r"\s+", " ", text).strip()
+    if not text:
+        raise QuestionError("The question is empty; type a question about the board papers")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise QuestionError(f"The question is {len(text)} characters long; keep it under {MAX_QUESTION_CHARS}")
+    return text
+
+
+def _month_range(day: date) -> tuple[date, date]:
+    return day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def _dates(text: str) -> tuple[date | None, date | None, list[str], list[tuple[int, int]]]:
+    """A date range the question restricts to, notes on it, and the spans it came from."""
+    spans: list[tuple[int, int]] = []
+    for found in find_dates(text):
+        spans.append((found.start, found.end))
+        return found.value, found.value, [f"date {found.value.isoformat()}"], spans
+    for found in find_months(text):
+        start, end = _month_range(found.value)
+        before = text[:found.start]
+        spans.append((found.start, found.end))
+        if _SINCE.search(before):
+            return start, None, [f"since {start:%B %Y}"], spans
+        if _BEFORE.search(before):
+            return None, start, [f"before {start:%B %Y}"], spans
+        return start, end, [f"{start:%B %Y}"], spans
+    for m in _YEAR.finditer(text):
+        year = int(m["year"])
+        prep = (m["prep"] or "").lower()
+        if find_periods(text[m.start("year"):m.start("year") + 9]):
+            continue  # "2025/26" is a period of a plan, not a meeting date
+        spans.append((m.start(), m.end()))
+        if prep in ("since", "after", "from"):
+            return date(year, 1, 1), None, [f"since {year}"], spans
+        if prep in ("before", "until", "by"):
+            return None, date(year - 1, 12, 31), [f"before {year}"], spans
+        return date(year, 1, 1), date(year, 12, 31), [f"in {year}"], spans
+    return None, None, [], spans
+
+
+def _boards(text: str, boards: Sequence[Board]) -> tuple[str | None, tuple[str, ...], list[tuple[int, int]]]:
+    """A board named outright (filter), else boards whose places are mentioned (boost)."""
+    named, favoured, spans = [], [], []
+    for board in boards:
+        strong = phrase_pattern([board.name, *board.aliases])
+        if strong and (m := strong.search(text)):
+            named.append(board.name)
+            spans.append(m.span())
+    if len(named) == 1:
+        return named[0], (), spans
+    for board in boards:
+        weak = phrase_pattern(list(board.places))
+        if weak and weak.search(text):
+            favoured.append(board.name)
+    # "Leicester, Leicestershire and Rutland" names both places: then favour neither
+    return None, tuple(favoured) if len(favoured) == 1 else (), spans
+
+
+def _priorities(text: str, priorities: Sequence[Priority]) -> tuple[str, ...]:
+    found = []
+    for p in priorities:
+        pattern = phrase_pattern([p.name, *p.keywords])
+        if pattern and pattern.search(text):
+            found.append(p.name)
+    return tuple(found)
+
+
+def _topic(text: str, spans: list[tuple[int, int]]) -> str:
+    """The question without its date and board phrases and question words: what to search for."""
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + " " + text[end:]
+    words = _QUESTION_WORDS.sub(" ", text)
+    words = re.sub(r"[^\w'/&£%.,-]+", " ", words)
+    return re.sub(r"\s+", " ", words).strip(" ,.?")
+
+
+def plan_query(question: str, *, boards: Sequence[Board], priorities: Sequence[Priority],
+               history: Sequence[str] = (), explicit: Filters | None = None) -> QueryPlan:
+    """Understand a question (and the earlier questions of the conversation)."""
+    text = _clean_question(question)
+    date_from, date_to, date_notes, date_spans = _dates(text)
+    board, favoured, board_spans = _boards(text, boards)
+    resolution = bool(_RESOLUTION_WORDS.search(text))
+    types = tuple(kind for kind, pattern in _TYPE_WORDS if pattern.search(text))
+    years = tuple(sorted({y for period in find_periods(text) for y in period}))
+    filters = Filters(board=board, date_from=date_from, date_to=date_to)
+    boosts = Boosts(boards=favoured, doc_types=("minutes",) if resolution else types,
+                    kinds=("resolution",) if resolution else (), priorities=_priorities(text, priorities), years=years)
+    topic = _topic(text, date_spans + board_spans)
+    plan = QueryPlan(question=text, search_text=topic, filters=filters, boosts=boosts,
+                     intent="resolution" if resolution else "general")
+    if history:
+        plan = _follow_on(plan, history, boards=boards, priorities=priorities)
+    if not plan.search_text:
+        plan = replace(plan, search_text=text)
+    plan = _apply_explicit(plan, explicit)
+    return replace(plan, understood=_describe(plan, date_notes))
+
+
+def _is_followup(plan: QueryPlan) -> bool:
+    content = [w for w in re.findall(r"[a-z]{3,}", plan.search_text.lower())]
+    return bool(_FOLLOWUP.search(plan.question)) or len(content) <= 2
+
+
+def _follow_on(plan: QueryPlan, history: Sequence[str], *, boards: Sequence[Board],
+               priorities: Sequence[Priority]) -> QueryPlan:
+    """A follow-up keeps the earlier topic, board and dates unless it names its own."""
+    if not _is_followup(plan):
+        return plan
+    previous = plan_query(history[-1], boards=boards, priorities=priorities, history=history[:-1])
+    f, p = plan.filters, previous.filters
+    new_dates = f.date_from or f.date_to
+    filters = Filters(board=f.board or p.board, date_from=f.date_from if new_dates else p.date_from,
+                      date_to=f.date_to if new_dates else p.date_to, doc_types=f.doc_types or p.doc_types)
+    boosts = Boosts(boards=plan.boosts.boards or previous.boosts.boards,
+                    doc_types=plan.boosts.doc_types or previous.boosts.doc_types,
+                    kinds=plan.boosts.kinds or previous.boosts.kinds,
+                    priorities=plan.boosts.priorities or previous.boosts.priorities,
+                    years=plan.boosts.years or previous.boosts.years)
+    intent = "resolution" if "resolution" in boosts.kinds else "general"
+    return replace(plan, search_text=f"{previous.search_text} {plan.search_text}".strip(), filters=filters,
+                   boosts=boosts, intent=intent, followup_of=previous.question)
+
+
+def _apply_explicit(plan: QueryPlan, explicit: Filters | None) -> QueryPlan:
+    """Filters from flags or the UI override what the question implied."""
+    if explicit is None or explicit.is_empty():
+        return plan
+    f = plan.filters
+    merged = Filters(board=explicit.board or f.board,
+                     date_from=explicit.date_from if (explicit.date_from or explicit.date_to) else f.date_from,
+                     date_to=explicit.date_to if (explicit.date_from or explicit.date_to) else f.date_to,
+                     doc_types=explicit.doc_types or f.doc_types, priority=explicit.priority or f.priority)
+    return replace(plan, filters=merged)
+
+
+def _describe(plan: QueryPlan, date_notes: list[str]) -> tuple[str, ...]:
+    f, b = plan.filters, plan.boosts
+    notes = []
+    if f.board:
+        notes.append(f"board: {f.board}")
+    if f.date_from or f.date_to:
+        start = f.date_from.isoformat() if f.date_from else "…"
+        end = f.date_to.isoformat() if f.date_to else "…"
+        notes.append(f"meeting date: {start} to {end}")
+    if f.doc_types:
+        notes.append(f"type: {', '.join(f.doc_types)}")
+    if f.priority:
+        notes.append(f"priority: {f.priority}")
+    if plan.intent == "resolution":
+        notes.append("looking for decisions (minutes and resolutions)")
+    elif b.doc_types:
+        notes.append(f"favouring: {', '.join(b.doc_types)}")
+    if b.boards:
+        notes.append(f"favouring board: {', '.join(b.boards)}")
+    if b.priorities:
+        notes.append(f"priority: {', '.join(b.priorities)}")
+    if plan.followup_of:
+        notes.append(f"follow-up to: {plan.followup_of}")
+    return tuple(notes)

@@ -1,0 +1,107 @@
+"""The ingest stage on the shipped corpus: documents, metadata, resolutions and chunks."""
+from __future__ import annotations
+
+from datetime import date
+
+from conftest import CITY, CITY_PACK, COUNTY, COUNTY_PACK
+from ingest.dates import find_dates, find_months, find_periods
+from ingest.registers import filter_resolutions
+
+
+def _docs(store, source):
+    return [d for d in store.documents() if d.source == source]
+
+
+def test_county_pack_splits_into_agenda_minutes_and_reports(corpus_store):
+    docs = _docs(corpus_store, COUNTY_PACK)
+    assert docs[0].doc_type == "agenda" and docs[0].meeting_date == "2026-02-26"
+    minutes = [d for d in docs if d.doc_type == "minutes"]
+    assert len(minutes) == 1
+    assert (minutes[0].board, minutes[0].meeting_date, minutes[0].pack_date) == (COUNTY, "2025-12-04", "2026-02-26")
+    assert minutes[0].item == "1"
+    reports = [d for d in docs if d.doc_type == "report"]
+    assert [r.item for r in reports] == ["6", "7", "8", "9", "10", "11", "12", "13"]
+    assert all(d.board == COUNTY and d.meeting_date == "2026-02-26" for d in reports)
+    titles = {r.item: r.item_title for r in reports}
+    assert titles["8"] == "Better Care Fund - Quarter 3 update"
+    assert titles["12"] == "NHS Transformation and Transition"
+    appendices = [d for d in docs if d.doc_type == "appendix"]
+    assert {a.item for a in appendices} >= {"7", "8", "11", "12"}
+
+
+def test_city_pack_minutes_are_dated_by_the_meeting_they_record(corpus_store):
+    docs = _docs(corpus_store, CITY_PACK)
+    assert all(d.board == CITY for d in docs)
+    minutes = [d for d in docs if d.doc_type == "minutes"]
+    assert [(m.meeting_date, m.pack_date, m.item) for m in minutes] == [("2022-07-28", "2023-01-26", "3")]
+    by_item = {d.item for d in docs if d.doc_type in ("report", "plan", "appendix")}
+    assert {"5", "6", "8", "9", "12"} <= by_item
+    # the Core20PLUS5 report inside the BCF papers went to the 28 July 2022 meeting
+    assert any(d.meeting_date == "2022-07-28" and d.doc_type == "report" for d in docs)
+
+
+def test_standalone_documents_have_no_invented_board(corpus_store):
+    docs = {d.source: d for d in corpus_store.documents() if "pack" not in d.source}
+    assert len(docs) == 3
+    assert all(d.board is None and d.meeting_date is None for d in docs.values())
+    plan = docs["nwl-community-health-and-wellbeing-plan-2023-2026.txt"]
+    assert (plan.doc_type, plan.period) == ("plan", "2023-2026")
+    assert docs["future-health-neighbourhood-health-report-2025-09.txt"].published == "2025-09"
+
+
+def test_december_2025_resolutions_are_all_listed_with_full_text(corpus_store):
+    found = filter_resolutions(corpus_store.resolutions(), board="Leicestershire",
+                               start=date(2025, 12, 1), end=date(2025, 12, 31))
+    assert [r.minute for r in found] == ["36", "37", "38", "39", "40", "41", "42", "43", "44"]
+    assert all(r.status == "resolved" and r.board == COUNTY and r.meeting_date == "2025-12-04" for r in found)
+    by_minute = {r.minute: r for r in found}
+    assert by_minute["38"].title == "Neighbourhood Models of Care"
+    assert by_minute["38"].text.startswith("That the Board supports the work of the implementer neighbourhood site in West Leicestershire")
+    assert by_minute["38"].text.endswith("a need to focus on different health issues in the future.")
+    pandemic = by_minute["42"].text.split("\n")
+    assert [line[:3] for line in pandemic] == ["(a)", "(b)", "(c)"]
+    assert "Local Resilience Forum" in pandemic[2]
+
+
+def test_city_minutes_record_deferred_and_noted_items_as_such(corpus_store):
+    found = filter_resolutions(corpus_store.resolutions(), board=CITY)
+    status = {r.minute: r.status for r in found}
+    assert {m for m, s in status.items() if s == "resolved"} == {"70", "71", "72", "75"}
+    assert status["73"] == status["74"] == "deferred"
+    assert status["69"] == "noted"
+    core20 = next(r for r in found if r.minute == "75")
+    assert core20.meeting_date == "2022-07-28" and "initial focus on Leicester population cohorts" in core20.text
+
+
+def test_resolution_search_finds_prior_decisions_by_topic(corpus_store):
+    found = filter_resolutions(corpus_store.resolutions(), search="pandemic planning")
+    assert [(r.board, r.minute) for r in found] == [(COUNTY, "42")]
+    assert filter_resolutions(corpus_store.resolutions(), search="pharmaceutical")[0].minute == "71"
+
+
+def test_chunks_carry_context_headers_and_metadata(corpus_store):
+    chunks = [c for c in corpus_store.chunks() if c.source == COUNTY_PACK]
+    resolution = next(c for c in chunks if c.kind == "resolution" and c.item == "38")
+    assert resolution.header.startswith(f"{COUNTY} | 2025-12-04 | Minutes")
+    assert "Minute 38: Neighbourhood Models of Care" in resolution.header
+    assert "Neighbourhood Health" in resolution.priority
+    assert all(len(c.text) <= 3000 for c in chunks)
+    assert not any(c.text.strip() == "This page is intentionally left blank" for c in chunks)
+    # a tab table keeps its header row with its rows
+    table = next(c for c in chunks if "N'hood" in c.text or "Commitment\tActions" in c.text)
+    assert "\t" in table.text
+
+
+def test_text_is_normalised_and_markup_removed(corpus_store):
+    text = "\n".join(c.text for c in corpus_store.chunks())
+    assert "**" not in text and "<u>" not in text and "\ufb01" not in text
+
+
+def test_dates_in_the_forms_board_papers_use():
+    assert [f.value for f in find_dates("Date: THURSDAY, 26 JANUARY 2023")] == [date(2023, 1, 26)]
+    assert [f.value for f in find_dates("HEALTH AND WELLBEING BOARD: 26th FEBRUARY 2026")] == [date(2026, 2, 26)]
+    assert [f.value for f in find_dates("DRAFT VERSION 4.1 30.11.22")] == [date(2022, 11, 30)]
+    assert [f.value for f in find_dates("Thu 13/10/2022")] == [date(2022, 10, 13)]
+    assert find_dates("31 February 2025") == []
+    assert [f.value for f in find_months("progress in Dec 22 and Mar-23")] == [date(2022, 12, 1), date(2023, 3, 1)]
+    assert find_periods("Plan 2023 – 2026 and the 2025/26 return") == [(2023, 2026), (2025, 2026)]
