@@ -9,7 +9,7 @@ from ingest.clean import BLANK_PAGE, title_case
 from ingest.dates import find_dates, find_months, find_periods, first_date
 from ingest.registry import Board, phrase_pattern
 from ingest.schema import BoardDocument, DocMeta, Line
-from ingest.split import Segment, committee_header, find_segments, is_pack
+from ingest.split import Segment, committee_header, find_segments, is_pack, opens_with_minutes
 
 _AGENDA_ITEM = re.compile(r"^(\d{1,2})\.\s*(\S.*)$")
 _PAPERS = re.compile(r"\(pages?\s+\d+|^appendix\s+[a-z0-9]{1,3}\b", re.IGNORECASE)
@@ -75,7 +75,7 @@ def detect_board(text: str, boards: tuple[Board, ...]) -> str | None:
         if score:
             scores[board.name] = score
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
-    if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] * 2 > ranked[0][1]):
+    if not ranked or (len(ranked) > 1 and ranked[1][1] * 2 > ranked[0][1]):
         return None
     return ranked[0][0]
 
@@ -175,6 +175,11 @@ def file_id(source: str, digest: str) -> str:
 def build_documents(lines: list[Line], *, source: str, fid: str, boards: tuple[Board, ...]) -> list[BoardDocument]:
     """Split a cleaned file into its constituent documents, each with its own metadata."""
     if not is_pack(lines):
+        if opens_with_minutes(lines):  # minutes published on their own
+            seg = Segment("minutes", 0, len(lines))
+            meta = _segment_meta(seg, lines, doc_id=f"{fid}:00", source=source, pack_date=None,
+                                 board=detect_board(_head_text(lines), boards), mapper=ItemMapper([], None), parent=None)
+            return [BoardDocument(meta, tuple(lines))]
         return [_standalone(lines, source=source, fid=fid, boards=boards)]
     segments = find_segments(lines)
     front = lines[segments[0].start:segments[0].end]

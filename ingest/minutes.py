@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from ingest.clean import title_case
+from ingest.split import MINUTES_END
 from ingest.schema import BoardDocument, Line, MinuteItem, Resolution
 
 _ITEM = re.compile(r"^(\d{1,3})\.\s+([A-Z(].{1,150})$")
@@ -61,7 +62,7 @@ def _item(number: str, title: str, body: tuple[Line, ...]) -> MinuteItem:
     for i, line in enumerate(body):
         m = _RESOLVED.match(line.text)
         if m:
-            texts = ([m[1]] if m[1].strip() else []) + [ln.text for ln in body[i + 1:] if ln.text]
+            texts = ([m[1]] if m[1].strip() else []) + _until_close([ln.text for ln in body[i + 1:] if ln.text])
             return MinuteItem(number, title, body[:i], _resolution_text(texts), line.page, "resolved")
     text = " ".join(line.text for line in body if line.text)
     for status, pattern in (("deferred", _DEFERRED), ("noted", _NOTED)):
@@ -70,6 +71,17 @@ def _item(number: str, title: str, body: tuple[Line, ...]) -> MinuteItem:
             page = next((line.page for line in body if line.text), None)
             return MinuteItem(number, title, body, m[0].strip(), page, status)
     return MinuteItem(number, title, body, None, None, None)
+
+
+_SIGNATURE = re.compile(r"^(?:chair(?:man|person)?|signed|date)\W*$", re.IGNORECASE)
+
+
+def _until_close(texts: list[str]) -> list[str]:
+    """The lines of a resolution, stopping where the meeting closes or the chair signs."""
+    for n, text in enumerate(texts):
+        if MINUTES_END.search(text) or _SIGNATURE.match(text):
+            return texts[:n]
+    return texts
 
 
 def _resolution_text(texts: list[str]) -> str:

@@ -79,9 +79,15 @@ def ingest_paths(paths: Iterable[Path], store: Store, settings: Settings, *, pru
     known = store.files() if store.exists() else {}
     results: list[FileResult] = []
     seen: set[str] = set()
+    first_of: dict[str, Path] = {}
     for path in files:
         if progress:
             progress(path.name)
+        if path.name in first_of:  # files are known by name: a second one would overwrite the first
+            results.append(FileResult(path.name, "failed", error=f"{path}: another file in this batch has the same name "
+                                      f"({first_of[path.name]}); rename one of them"))
+            continue
+        first_of[path.name] = path
         results.append(_ingest_one(path, store, settings, known))
         seen.add(path.name)
     if prune:

@@ -5,7 +5,7 @@ import logging
 from pathlib import Path
 
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError
+from pypdf.errors import DependencyError, PdfReadError
 
 from ingest.errors import IngestError
 from ingest.schema import Line
@@ -69,6 +69,8 @@ def _open_pdf(path: Path) -> PdfReader:
         _ = len(reader.pages)
     except IngestError:
         raise
+    except DependencyError:
+        raise IngestError(f"{path.name}: encrypted with a method this install cannot open; reinstall with `make setup`") from None
     except (PdfReadError, Exception) as err:
         raise IngestError(f"{path.name}: corrupt or truncated PDF ({type(err).__name__}); export it again") from None
     return reader

@@ -10,7 +10,7 @@ from ingest.dates import find_dates
 from ingest.schema import Line
 
 _MINUTES_START = re.compile(r"^minutes of (?:a |the )?(?:meeting|proceedings)\b", re.IGNORECASE)
-_MINUTES_END = re.compile(r"\b(?:meeting|board) (?:closed|ended|concluded|rose) at\b|^close of meeting\b", re.IGNORECASE)
+MINUTES_END = re.compile(r"\b(?:meeting|board) (?:closed|ended|concluded|rose) at\b|^close of meeting\b", re.IGNORECASE)
 _COMMITTEE = re.compile(r"\b(?:board|committee|cabinet|council|panel|partnership|forum)\b", re.IGNORECASE)
 _APPENDIX = re.compile(r"^appendix\s+[a-z0-9]{1,3}\.?$", re.IGNORECASE)
 _AGENDA = re.compile(r"^\W*agenda\W*$", re.IGNORECASE)
@@ -78,7 +78,7 @@ def find_segments(lines: list[Line]) -> list[Segment]:
         if _MINUTES_START.match(text):
             starts.append((i, "minutes", None))
             in_minutes = True
-        elif in_minutes and _MINUTES_END.search(text):
+        elif in_minutes and MINUTES_END.search(text):
             starts.append((i + 1, "continuation", None))
             in_minutes = False
         elif i > 40 and not (last_kind == "minutes" and i - last_start <= 6) and (date := committee_header(lines, i)):
@@ -118,6 +118,12 @@ def _part_break(lines: list[Line], i: int) -> bool:
 
 def _has_text(lines: list[Line], start: int, end: int) -> bool:
     return sum(len(line.text) for line in lines[start:end] if line.text != BLANK_PAGE) > 40
+
+
+def opens_with_minutes(lines: list[Line]) -> bool:
+    """Whether a file is a set of minutes on its own (its heading among the first lines)."""
+    head = [line.text for line in lines[:200] if line.text][:8]
+    return any(_MINUTES_START.match(text) for text in head)
 
 
 def is_pack(lines: list[Line]) -> bool:

@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
@@ -21,8 +22,8 @@ from ingest.store import Store
 
 app = typer.Typer(help="Question answering over board papers, with citations you can check.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
-console = Console(width=None if sys.stdout.isatty() else 160)
-err_console = Console(stderr=True)
+console = Console(width=None if sys.stdout.isatty() else 160, soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 HomeOption = Annotated[Optional[Path], typer.Option("--home", help="Data folder (default: $BOARDQA_HOME or .boardqa)")]
 
@@ -32,7 +33,7 @@ def _settings(home: Path | None) -> Settings:
 
 
 def _fail(err: BoardQAError) -> None:
-    err_console.print(f"[red]error:[/red] {err}", highlight=False)
+    err_console.print(f"[red]error:[/red] {escape(str(err))}", highlight=False)
     raise typer.Exit(1)
 
 
@@ -64,11 +65,12 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders of
         _fail(err)
     for r in results:
         if r.status == "failed":
-            err_console.print(f"[red]skipped[/red] {r.error}", highlight=False)
+            err_console.print(f"[red]skipped[/red] {escape(r.error or '')}", highlight=False)
         elif r.status in ("added", "updated"):
-            console.print(f"{r.status:9} {r.source}: {r.documents} documents, {r.chunks} chunks, {r.resolutions} resolutions")
+            console.print(f"{r.status:9} {r.source}: {r.documents} documents, {r.chunks} chunks, {r.resolutions} resolutions",
+                          markup=False, highlight=False)
         elif r.status == "removed":
-            console.print(f"removed   {r.source}")
+            console.print(f"removed   {r.source}", markup=False)
     counts = {s: sum(r.status == s for r in results) for s in ("added", "updated", "unchanged", "removed", "failed")}
     console.print(", ".join(f"{n} {s}" for s, n in counts.items() if n) or "nothing to ingest")
     if counts["failed"] and counts["failed"] == len(results):
@@ -122,8 +124,9 @@ def resolutions(board: Annotated[Optional[str], typer.Option(help="Board name or
         print(json.dumps([r.to_dict() for r in found], indent=1))
     else:
         for r in found:
-            console.print(f"[bold]{r.board or 'Unknown board'} · {r.meeting_date} · minute {r.minute}: {r.title}[/bold]"
-                          f" [dim]({r.status}; {r.source}{f', p. {r.page}' if r.page else ''})[/dim]", highlight=False)
+            console.print(escape(f"{r.board or 'Unknown board'} · {r.meeting_date} · minute {r.minute}: {r.title}"),
+                          f"[dim]({escape(r.status)}; {escape(r.source)}{f', p. {r.page}' if r.page else ''})[/dim]",
+                          style="bold", highlight=False)
             console.print(r.text, highlight=False, markup=False)
             console.print()
         console.print(f"{len(found)} resolution(s)", style="dim")

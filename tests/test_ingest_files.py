@@ -1,0 +1,576 @@
+"""Ingest on files a user really has: a minutes PDF rendered here, broken and mislabelled files,
+re-ingest of an unchanged, edited or pruned folder, and the `boardqa` CLI on top of it all."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+import reportlab
+from pypdf import PdfWriter
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+from click.testing import Result
+from typer.testing import CliRunner
+
+from ingest.errors import IndexBusyError
+from ingest.pipeline import FileResult, ingest_paths
+from ingest.read import read_file
+from ingest.settings import Settings
+from ingest.store import Store
+from ui.cli import app
+
+# Vera ships with reportlab and, unlike the built-in Helvetica, can set the "ﬁ" ligature (U+FB01),
+# so the PDF's text layer carries the ligature the way exported council papers do.
+FONT = "Vera"
+pdfmetrics.registerFont(TTFont(FONT, str(Path(reportlab.__file__).parent / "fonts" / "Vera.ttf")))
+
+BOARD = "Leicestershire Health and Wellbeing Board"
+MINUTES_PAGES = [
+    [
+        "Minutes of a meeting of the Health and Wellbeing Board held at County Hall, Glenfield on "
+        "Thursday, 4 December 2025.",
+        "",
+        "PRESENT",
+        "",
+        "Mrs. A. Example CC (in the Chair)",
+        "Dr B. Sample, Director of Public Health",
+        "Ms C. Person, Healthwatch Leicester and Leicestershire",
+        "",
+        "12. Pandemic Planning",
+        "",
+        "The Board considered a report of the Director of Public Health on local preparedness for a "
+        "future pandemic, including stockpiles of protective equipment, surge capacity in community "
+        "services and the \ufb01nancial risks to the Council of a prolonged outbreak.",
+        "",
+        "RESOLVED:",
+        "",
+        "That the pandemic preparedness report be noted.",
+    ],
+    [
+        "13. Better Care Fund Quarterly Return",
+        "",
+        "Members received the quarterly return for the Better Care Fund, which showed discharge "
+        "delays falling at the hospital sites over the autumn months.",
+        "",
+        "RESOLVED:",
+        "",
+        "(a) That the Better Care Fund quarterly return be noted;",
+        "(b) That the Director of Adults and Communities be asked to report to the Board on "
+        "discharge delays at its meeting in March 2026.",
+    ],
+    [
+        "14. Joint Health and Wellbeing Strategy Refresh",
+        "",
+        "The Board discussed the draft refresh of the joint strategy and the engagement plan for "
+        "residents across the county in the new year.",
+        "",
+        "RESOLVED:",
+        "",
+        "That the strategy refresh timetable be noted.",
+        "",
+        "15. Date of Next Meeting",
+        "",
+        "RESOLVED:",
+        "",
+        "That the next meeting of the Board be held on Thursday, 26 February 2026 at 2.00pm.",
+        "",
+        "The meeting closed at 3.45 pm.",
+        "",
+        "CHAIRMAN",
+    ],
+]
+EXPECTED_RESOLUTIONS = {  # minute -> (title, text, page)
+    "12": ("Pandemic Planning", "That the pandemic preparedness report be noted.", 1),
+    "13": ("Better Care Fund Quarterly Return",
+           "(a) That the Better Care Fund quarterly return be noted;\n"
+           "(b) That the Director of Adults and Communities be asked to report to the Board on "
+           "discharge delays at its meeting in March 2026.", 2),
+    "14": ("Joint Health and Wellbeing Strategy Refresh", "That the strategy refresh timetable be noted.", 3),
+}
+NEXT_MEETING = "That the next meeting of the Board be held on Thursday, 26 February 2026 at 2.00pm."
+
+REPORT_TEXT = """Better Care Fund Update
+
+The Better Care Fund plan for 2025/26 pools budgets for community services across the county.
+
+Hospital discharge support remains the largest scheme in the plan and is reviewed each quarter.
+"""
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+# --- making files ------------------------------------------------------------------------------
+
+def render_pdf(path: Path, pages: list[list[str]]) -> Path:
+    """A PDF with one page per list of paragraphs, each wrapped at 90 characters and drawn line by line."""
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    for paragraphs in pages:
+        pdf.setFont(FONT, 10)
+        y = 800
+        for paragraph in paragraphs:
+            for line in textwrap.wrap(paragraph, 90) or [""]:
+                pdf.drawString(50, y, line)
+                y -= 14
+        pdf.showPage()
+    pdf.save()
+    return path
+
+
+def render_image_only_pdf(path: Path) -> Path:
+    """A 'scan': shapes on two pages and no text layer at all."""
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    for _ in range(2):
+        pdf.rect(50, 400, 300, 200, fill=1)
+        pdf.line(50, 380, 500, 380)
+        pdf.showPage()
+    pdf.save()
+    return path
+
+
+def encrypted_copy(good: Path, path: Path, *, user_password: str) -> Path:
+    """The PDF locked with RC4-128, the one algorithm pypdf can do without an extra crypto package."""
+    writer = PdfWriter(clone_from=good)
+    writer.encrypt(user_password=user_password, owner_password="owner-secret", algorithm="RC4-128")
+    with open(path, "wb") as handle:
+        writer.write(handle)
+    return path
+
+
+def make_broken(kind: str, folder: Path, good: Path) -> Path:
+    """One broken or mislabelled file of the given kind in `folder`."""
+    data = good.read_bytes()
+    if kind == "encrypted":
+        return encrypted_copy(good, folder / "locked-minutes.pdf", user_password="secret")
+    if kind == "truncated":
+        path = folder / "truncated-minutes.pdf"
+        path.write_bytes(data[: len(data) // 2])
+        return path
+    if kind == "zero-byte":
+        path = folder / "empty-pack.pdf"
+        path.write_bytes(b"")
+        return path
+    if kind == "image-only":
+        return render_image_only_pdf(folder / "scanned-minutes.pdf")
+    if kind == "pdf-named-txt":
+        path = folder / "minutes-export.txt"
+        path.write_bytes(data)
+        return path
+    if kind == "latin-1-txt":
+        path = folder / "cafe-notes.txt"
+        path.write_bytes(b"caf\xe9 board minutes\n")
+        return path
+    if kind == "docx":
+        path = folder / "minutes.docx"
+        path.write_bytes(b"PK\x03\x04" + b"\x00" * 64)
+        return path
+    raise ValueError(kind)
+
+
+BROKEN = {  # kind -> words the user must see in the one-line reason
+    "encrypted": "password-protected",
+    "truncated": "corrupt or truncated",
+    "zero-byte": "empty",
+    "image-only": "no text layer",
+    "pdf-named-txt": "PDF named .txt",
+    "latin-1-txt": "not UTF-8",
+    "docx": "unsupported file type",
+}
+
+
+# --- fixtures and helpers ----------------------------------------------------------------------
+
+@pytest.fixture(autouse=True)
+def _no_boardqa_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's BOARDQA_* variables must not leak into these tests."""
+    for name in ("BOARDQA_HOME", "BOARDQA_BOARDS", "BOARDQA_PRIORITIES"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(home=tmp_path / "home")
+
+
+@pytest.fixture
+def store(settings: Settings) -> Store:
+    return Store(settings.index_dir)
+
+
+@pytest.fixture
+def papers(tmp_path: Path) -> Path:
+    """A folder with the rendered minutes PDF and a short text report."""
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    render_pdf(folder / "hwb-minutes-2025-12-04.pdf", MINUTES_PAGES)
+    (folder / "bcf-update.txt").write_text(REPORT_TEXT, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def minutes_pdf(tmp_path: Path) -> Path:
+    return render_pdf(tmp_path / "hwb-minutes-2025-12-04.pdf", MINUTES_PAGES)
+
+
+def ingest(paths: list[Path], store: Store, settings: Settings, *, prune: bool = False) -> dict[str, FileResult]:
+    """Ingest under the writer lock, as the CLI does; results by file name."""
+    with store.writer():
+        results = ingest_paths(paths, store, settings, prune=prune)
+    return {r.source: r for r in results}
+
+
+def snapshot(store: Store) -> tuple:
+    """Everything stored, for before/after comparisons."""
+    return (store.files(), [c.to_dict() for c in store.chunks()], [d.to_dict() for d in store.documents()],
+            [r.to_dict() for r in store.resolutions()], store.version())
+
+
+def chunk_ids(store: Store, source: str) -> set[str]:
+    return {c.chunk_id for c in store.chunks() if c.source == source}
+
+
+def plain(text: str) -> str:
+    """Output without colour codes and with whitespace runs collapsed (rich wraps long lines)."""
+    return " ".join(ANSI.sub("", text).split())
+
+
+def cli(*args: str) -> Result:
+    return CliRunner().invoke(app, list(args))
+
+
+# --- 1. a real minutes PDF ---------------------------------------------------------------------
+
+def test_minutes_pdf_pages_type_and_resolutions(minutes_pdf: Path, store: Store, settings: Settings) -> None:
+    result = ingest([minutes_pdf], store, settings)[minutes_pdf.name]
+
+    assert result.status == "added", result.error
+    assert result.pages == 3
+    assert store.files()[minutes_pdf.name].pages == 3
+    [doc] = store.documents()
+    assert doc.doc_type == "minutes"
+    assert (doc.page_start, doc.page_end) == (1, 3)
+
+    found = {r.minute: r for r in store.resolutions()}
+    assert set(found) == {"12", "13", "14", "15"}
+    for minute, (title, text, page) in EXPECTED_RESOLUTIONS.items():
+        assert (found[minute].title, found[minute].text, found[minute].page) == (title, text, page)
+        assert found[minute].status == "resolved"
+        assert found[minute].source == minutes_pdf.name
+    assert found["15"].text.startswith(NEXT_MEETING)
+    assert result.resolutions == 4
+
+
+def test_minutes_pdf_chunks_cite_the_right_page(minutes_pdf: Path, store: Store, settings: Settings) -> None:
+    ingest([minutes_pdf], store, settings)
+    chunks = store.chunks()
+
+    def page_of(phrase: str) -> set[int | None]:
+        return {c.page for c in chunks if phrase in c.text and c.kind != "resolution"}
+
+    assert page_of("discharge delays falling") == {2}
+    assert page_of("stockpiles of protective equipment") == {1}
+    assert page_of("engagement plan for residents") == {3}
+    by_item = {c.item: c for c in chunks if c.kind == "resolution"}
+    assert (by_item["13"].page, by_item["14"].page) == (2, 3)
+    assert "That the strategy refresh timetable be noted." in by_item["14"].text
+
+
+def test_ligatures_are_folded_to_plain_letters(minutes_pdf: Path, store: Store, settings: Settings) -> None:
+    assert any("\ufb01nancial" in line.text for line in read_file(minutes_pdf))  # the PDF really has the ligature
+
+    ingest([minutes_pdf], store, settings)
+
+    texts = [c.text for c in store.chunks()]
+    assert any("financial risks to the Council" in t for t in texts)
+    assert not any("\ufb01" in t for t in texts)
+
+
+def test_standalone_minutes_carry_board_and_meeting_date(minutes_pdf: Path, store: Store,
+                                                         settings: Settings) -> None:
+    """Regression: printed minutes downloaded on their own had board=None and meeting_date=None, so
+    `boardqa resolutions --board county --from 2025-12-01` could not find a single decision in them."""
+    ingest([minutes_pdf], store, settings)
+
+    [doc] = store.documents()
+    assert (doc.board, doc.meeting_date) == (BOARD, "2025-12-04")
+    assert {(r.board, r.meeting_date) for r in store.resolutions()} == {(BOARD, "2025-12-04")}
+    assert {(c.board, c.meeting_date) for c in store.chunks()} == {(BOARD, "2025-12-04")}
+
+
+def test_last_resolution_stops_before_the_close_of_meeting(minutes_pdf: Path, store: Store,
+                                                           settings: Settings) -> None:
+    """Regression: the register quoted minute 15 as '... at 2.00pm. The meeting closed at 3.45 pm. CHAIRMAN'."""
+    ingest([minutes_pdf], store, settings)
+
+    found = {r.minute: r for r in store.resolutions()}
+    assert found["15"].text == NEXT_MEETING
+
+
+def test_pdf_locked_only_against_editing_is_ingested(minutes_pdf: Path, tmp_path: Path, store: Store,
+                                                     settings: Settings) -> None:
+    """Council PDFs often carry an owner password (no editing) but open without one: they must go in."""
+    locked = encrypted_copy(minutes_pdf, tmp_path / "print-only.pdf", user_password="")
+
+    result = ingest([locked], store, settings)[locked.name]
+
+    assert result.status == "added", result.error
+    assert {r.minute for r in store.resolutions()} == {"12", "13", "14", "15"}
+
+
+# --- 2. broken inputs --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", list(BROKEN))
+def test_broken_file_is_reported_and_the_rest_goes_in(kind: str, minutes_pdf: Path, tmp_path: Path,
+                                                      store: Store, settings: Settings) -> None:
+    bad_dir = tmp_path / "bad"
+    bad_dir.mkdir()
+    bad = make_broken(kind, bad_dir, minutes_pdf)
+
+    results = ingest([bad, minutes_pdf], store, settings)
+
+    failed = results[bad.name]
+    assert failed.status == "failed"
+    assert bad.name in failed.error and BROKEN[kind] in failed.error
+    assert "\n" not in failed.error
+    assert (failed.documents, failed.chunks, failed.resolutions) == (0, 0, 0)
+    assert results[minutes_pdf.name].status == "added"
+    assert set(store.files()) == {minutes_pdf.name}
+    assert {c.source for c in store.chunks()} == {minutes_pdf.name}
+    assert {r.source for r in store.resolutions()} == {minutes_pdf.name}
+
+
+def test_only_bad_files_leave_a_populated_store_exactly_as_it_was(papers: Path, tmp_path: Path, store: Store,
+                                                                  settings: Settings) -> None:
+    ingest([papers], store, settings)
+    before = snapshot(store)
+    bad_dir = tmp_path / "bad"
+    bad_dir.mkdir()
+    bad = [make_broken(kind, bad_dir, papers / "hwb-minutes-2025-12-04.pdf") for kind in BROKEN]
+
+    results = ingest(bad, store, settings)
+
+    assert {r.status for r in results.values()} == {"failed"}
+    assert len(results) == len(BROKEN)
+    assert snapshot(store) == before
+
+
+def test_bad_files_into_an_empty_home_create_no_index(tmp_path: Path, minutes_pdf: Path, store: Store,
+                                                      settings: Settings) -> None:
+    bad = make_broken("truncated", tmp_path, minutes_pdf)
+
+    assert ingest([bad], store, settings)[bad.name].status == "failed"
+    assert not store.exists()
+
+
+def test_a_good_file_turned_bad_keeps_its_last_good_version(minutes_pdf: Path, store: Store,
+                                                            settings: Settings) -> None:
+    ingest([minutes_pdf], store, settings)
+    before = snapshot(store)
+    data = minutes_pdf.read_bytes()
+    minutes_pdf.write_bytes(data[: len(data) // 2])  # an interrupted re-download over the old copy
+
+    result = ingest([minutes_pdf], store, settings)[minutes_pdf.name]
+
+    assert result.status == "failed" and "corrupt or truncated" in result.error
+    assert snapshot(store) == before
+
+
+# --- 3. idempotency ----------------------------------------------------------------------------
+
+def test_reingesting_an_unchanged_folder_is_a_no_op(papers: Path, store: Store, settings: Settings) -> None:
+    first = ingest([papers], store, settings)
+    assert {r.status for r in first.values()} == {"added"}
+    before = snapshot(store)
+
+    again = ingest([papers], store, settings)
+
+    assert {name: r.status for name, r in again.items()} == {name: "unchanged" for name in first}
+    assert snapshot(store) == before
+
+
+def test_an_edited_file_is_replaced_not_duplicated(papers: Path, store: Store, settings: Settings) -> None:
+    ingest([papers], store, settings)
+    old_report = chunk_ids(store, "bcf-update.txt")
+    old_minutes = chunk_ids(store, "hwb-minutes-2025-12-04.pdf")
+    version = store.version()
+    with open(papers / "bcf-update.txt", "a", encoding="utf-8") as handle:
+        handle.write("\nThe Board asked for a further update on the care home fee uplift in March.\n")
+
+    results = ingest([papers], store, settings)
+
+    assert results["bcf-update.txt"].status == "updated"
+    assert results["hwb-minutes-2025-12-04.pdf"].status == "unchanged"
+    new_report = chunk_ids(store, "bcf-update.txt")
+    assert new_report and not new_report & old_report
+    assert chunk_ids(store, "hwb-minutes-2025-12-04.pdf") == old_minutes
+    assert any("care home fee uplift" in c.text for c in store.chunks())
+    assert len(store.files()) == 2
+    assert store.version() > version
+
+
+def test_an_edited_minutes_pdf_replaces_its_resolutions(papers: Path, store: Store, settings: Settings) -> None:
+    ingest([papers], store, settings)
+    pages = [list(page) for page in MINUTES_PAGES]
+    pages[2][pages[2].index("That the strategy refresh timetable be noted.")] = \
+        "That the strategy refresh timetable be approved."
+    render_pdf(papers / "hwb-minutes-2025-12-04.pdf", pages)
+
+    results = ingest([papers], store, settings)
+
+    assert results["hwb-minutes-2025-12-04.pdf"].status == "updated"
+    texts = [r.text for r in store.resolutions() if r.minute == "14"]
+    assert texts == ["That the strategy refresh timetable be approved."]
+
+
+def test_prune_removes_a_deleted_file_and_everything_made_of_it(papers: Path, store: Store,
+                                                                settings: Settings) -> None:
+    ingest([papers], store, settings)
+    (papers / "hwb-minutes-2025-12-04.pdf").unlink()
+
+    kept = ingest([papers], store, settings)  # without --prune nothing is removed
+    assert kept == {"bcf-update.txt": FileResult("bcf-update.txt", "unchanged")}
+    assert "hwb-minutes-2025-12-04.pdf" in store.files()
+
+    results = ingest([papers], store, settings, prune=True)
+
+    assert results["hwb-minutes-2025-12-04.pdf"].status == "removed"
+    assert results["bcf-update.txt"].status == "unchanged"
+    assert set(store.files()) == {"bcf-update.txt"}
+    assert {c.source for c in store.chunks()} == {"bcf-update.txt"}
+    assert {d.source for d in store.documents()} == {"bcf-update.txt"}
+    assert store.resolutions() == []
+
+
+def test_same_file_name_in_two_folders_is_not_silently_lost(tmp_path: Path, store: Store,
+                                                            settings: Settings) -> None:
+    """Regression: papers/2024/minutes.txt and papers/2025/minutes.txt were both reported 'added' but
+    only one was stored, and every re-ingest swapped them over ('updated') instead of being a no-op."""
+    for year in ("2024", "2025"):
+        (tmp_path / "papers" / year).mkdir(parents=True)
+        (tmp_path / "papers" / year / "minutes.txt").write_text(
+            f"Notes of the {year} meeting\n\nThe Board discussed the {year} budget and the refreshed strategy.\n",
+            encoding="utf-8")
+    with store.writer():  # ingest_paths itself: the results would collapse in a dict by name
+        first = ingest_paths([tmp_path / "papers"], store, settings)
+    version = store.version()
+
+    with store.writer():
+        again = ingest_paths([tmp_path / "papers"], store, settings)
+
+    assert len(store.files()) == sum(r.status == "added" for r in first)  # every 'added' file is there
+    assert {r.status for r in again} <= {"unchanged", "failed"}
+    assert store.version() == version
+
+
+# --- 4. the CLI --------------------------------------------------------------------------------
+
+def test_cli_ingest_skips_a_broken_file_and_exits_zero(papers: Path, settings: Settings) -> None:
+    make_broken("truncated", papers, papers / "hwb-minutes-2025-12-04.pdf")
+
+    result = cli("ingest", str(papers), "--home", str(settings.home))
+
+    assert result.exit_code == 0, result.output
+    skipped = [line for line in ANSI.sub("", result.stderr).splitlines() if line.startswith("skipped")]
+    assert len(skipped) == 1 and "truncated-minutes.pdf" in skipped[0]
+    assert "2 added, 1 failed" in plain(result.stdout)
+    assert set(Store(settings.index_dir).files()) == {"hwb-minutes-2025-12-04.pdf", "bcf-update.txt"}
+
+
+def test_cli_ingest_of_only_bad_files_exits_nonzero(minutes_pdf: Path, tmp_path: Path, settings: Settings) -> None:
+    bad = [make_broken(kind, tmp_path, minutes_pdf) for kind in ("encrypted", "zero-byte", "latin-1-txt")]
+
+    result = cli("ingest", *map(str, bad), "--home", str(settings.home))
+
+    assert result.exit_code != 0
+    assert "Traceback" not in result.output
+    assert "3 failed" in plain(result.stdout)
+    for path in bad:
+        assert f"skipped {path.name}:" in plain(result.stderr)
+
+
+def test_cli_docs_json_lists_the_documents(papers: Path, settings: Settings) -> None:
+    assert cli("ingest", str(papers), "--home", str(settings.home)).exit_code == 0
+
+    result = cli("docs", "--json", "--home", str(settings.home))
+
+    assert result.exit_code == 0, result.output
+    docs = {d["source"]: d for d in json.loads(result.stdout)}
+    assert set(docs) == {"hwb-minutes-2025-12-04.pdf", "bcf-update.txt"}
+    assert docs["hwb-minutes-2025-12-04.pdf"]["doc_type"] == "minutes"
+    assert (docs["hwb-minutes-2025-12-04.pdf"]["page_start"], docs["hwb-minutes-2025-12-04.pdf"]["page_end"]) == (1, 3)
+
+
+def test_cli_resolutions_csv_is_the_register(minutes_pdf: Path, settings: Settings) -> None:
+    assert cli("ingest", str(minutes_pdf), "--home", str(settings.home)).exit_code == 0
+
+    result = cli("resolutions", "--csv", "--home", str(settings.home))
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == "board,meeting_date,minute,title,status,text,source,page"
+    rows = {row["minute"]: row for row in csv.DictReader(io.StringIO(result.stdout))}
+    assert set(rows) == {"12", "13", "14", "15"}
+    for minute, (title, text, page) in EXPECTED_RESOLUTIONS.items():
+        assert (rows[minute]["title"], rows[minute]["text"], rows[minute]["page"]) == (title, text, str(page))
+        assert rows[minute]["source"] == minutes_pdf.name
+
+
+def test_cli_resolutions_before_any_ingest_says_what_to_do(settings: Settings) -> None:
+    result = cli("resolutions", "--home", str(settings.home))
+
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)  # a clean exit, not a crash
+    assert "Traceback" not in result.output
+    assert result.stdout == ""
+    assert "boardqa ingest" in plain(result.stderr)
+
+
+def test_cli_errors_stay_on_one_line_when_stderr_is_not_a_terminal(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: `boardqa resolutions 2>log` split 'No index in ...; run `boardqa ingest corpus/` first'
+    over three lines, so grepping a log for the error line missed the advice."""
+    monkeypatch.setenv("COLUMNS", "80")
+    home = tmp_path / "board-papers-for-the-health-and-wellbeing-board" / "leicestershire-county-council"
+
+    result = cli("resolutions", "--home", str(home))
+
+    lines = ANSI.sub("", result.stderr).strip().splitlines()
+    assert len(lines) == 1 and "boardqa ingest" in lines[0], lines
+
+
+def test_cli_names_a_file_with_brackets_in_its_name(minutes_pdf: Path, tmp_path: Path,
+                                                    settings: Settings) -> None:
+    """Regression: 'Minutes [draft].pdf' was reported as 'skipped Minutes .pdf: ...'."""
+    bad = tmp_path / "Minutes [draft].pdf"
+    bad.write_bytes(minutes_pdf.read_bytes()[:1000])
+
+    result = cli("ingest", str(bad), str(minutes_pdf), "--home", str(settings.home))
+
+    assert "skipped Minutes [draft].pdf:" in plain(result.stderr)
+
+
+# --- 5. one writer at a time -------------------------------------------------------------------
+
+def test_a_second_writer_is_refused_while_one_holds_the_index(minutes_pdf: Path, store: Store,
+                                                              settings: Settings) -> None:
+    """flock belongs to the open file, so even a second open in this same process is refused (Linux)."""
+    with store.writer():
+        with pytest.raises(IndexBusyError):
+            with store.writer():
+                pass
+
+        result = cli("ingest", str(minutes_pdf), "--home", str(settings.home))
+
+        assert result.exit_code == 1
+        assert isinstance(result.exception, SystemExit)
+        assert "is being written" in plain(result.stderr)
+        assert not store.exists()  # nothing was written behind the holder's back
+
+    after = cli("ingest", str(minutes_pdf), "--home", str(settings.home))
+    assert after.exit_code == 0, after.output
+    assert set(store.files()) == {minutes_pdf.name}
