@@ -17,17 +17,18 @@ def norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def contains_quote(passage: str, quote: str, *, min_words: int = 4) -> bool:
-    """Whether a passage holds the gold quote, or half of it where a chunk boundary splits it."""
+def contains_quote(passage: str, quote: str) -> bool:
+    """Whether a passage holds the gold quote, or at least half of it where a chunk boundary
+    splits it (the quote's head ending the passage, or its tail opening it)."""
     p, q = norm(passage), norm(quote)
     if q in p:
         return True
     words = q.split()
-    if len(words) < 2 * min_words:
-        return False
-    half = len(words) // 2
-    head, tail = " ".join(words[:half]), " ".join(words[half:])
-    return (p.endswith(head) or head in p[-len(head) - 2:]) or (p.startswith(tail) or tail in p[:len(tail) + 2])
+    need = max(2, (len(words) + 1) // 2)
+    for n in range(len(words) - 1, need - 1, -1):
+        if p.endswith(" ".join(words[:n])) or p.startswith(" ".join(words[-n:])):
+            return True
+    return False
 
 
 def first_hit(passages: Sequence[str], quote: str) -> int | None:

@@ -61,7 +61,11 @@ def _resolution_parts(p: Passage) -> tuple[str, str]:
 
 def _decision_answer(plan: QueryPlan, passages: Sequence[Passage]) -> tuple[str, list[Citation]]:
     top = passages[0].score
-    chosen = [p for p in passages if p.kind == "resolution" and p.score >= 0.75 * top][:MAX_CITATIONS]
+    terms = content_terms(plan.search_text)
+    candidates = [p for p in passages if p.kind == "resolution" and p.score >= 0.75 * top]
+    # the best decision, and others only where they are on the question's topic too
+    chosen = candidates[:1] + [p for p in candidates[1:] if terms & content_terms(f"{p.item_title} {p.text}")]
+    chosen = chosen[:MAX_CITATIONS]
     citations, lines = [], []
     for n, p in enumerate(chosen, start=1):
         verb, body = _resolution_parts(p)
@@ -92,12 +96,14 @@ def compose(plan: QueryPlan, passages: Sequence[Passage], *, found: bool, notes:
     if not found:
         nearest = [Citation(n, p, best_sentences(p.text, content_terms(plan.search_text), 1))
                    for n, p in enumerate(passages[:MAX_CITATIONS], start=1)]
-        text = "The papers do not appear to cover this. The nearest sources are:\n" + "\n".join(cite_line(c) for c in nearest)
+        text = ("The papers do not appear to cover this." + (f" {' '.join(notes)}" if notes else "") +
+                "\nThe nearest sources are:\n" + "\n".join(cite_line(c) for c in nearest))
         return Answer(plan.question, text, False, plan, tuple(nearest), tuple(passages), tuple(notes))
     body, citations = ("", [])
     if plan.intent == "resolution" and any(p.kind == "resolution" for p in passages[:5]):
         body, citations = _decision_answer(plan, passages)
     if not citations:
         body, citations = _general_answer(plan, passages)
-    text = body + "\n\nSources:\n" + "\n".join(cite_line(c) for c in citations)
+    text = ((f"Note: {' '.join(notes)}\n\n" if notes else "") + body + "\n\nSources:\n"
+            + "\n".join(cite_line(c) for c in citations))
     return Answer(plan.question, text, True, plan, tuple(citations), tuple(passages), tuple(notes))

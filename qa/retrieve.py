@@ -13,7 +13,7 @@ from qa.schema import Boosts, Filters, Passage, QueryPlan
 RRF_K = 60
 CANDIDATES = 60
 WEIGHTS = {"keyword": 1.0, "vector": 1.0}
-BOOST = {"kind": 0.6, "doc_type": 0.2, "board": 0.25, "priority": 0.1, "year": 0.1}
+BOOST = {"kind": 0.6, "doc_type": 0.2, "board": 0.1, "priority": 0.1, "year": 0.1}
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ def matches(chunk: Chunk, filters: Filters) -> bool:
     """Whether a chunk satisfies the hard filters."""
     if filters.board and chunk.board != filters.board:
         return False
-    day = date_int(chunk.meeting_date)
+    day = date_int(chunk.pack_date if filters.date_field == "pack" else chunk.meeting_date)
     if filters.date_from and day < date_int(filters.date_from.isoformat()):
         return False
     if filters.date_to and (day == 0 or day > date_int(filters.date_to.isoformat())):

@@ -15,6 +15,7 @@ class Filters:
     date_to: date | None = None
     doc_types: tuple[str, ...] = ()
     priority: str | None = None
+    date_field: str = "meeting"  # or "pack": the date of the pack a paper came in
 
     def is_empty(self) -> bool:
         return not (self.board or self.date_from or self.date_to or self.doc_types or self.priority)
@@ -22,7 +23,7 @@ class Filters:
     def to_dict(self) -> dict[str, Any]:
         return {"board": self.board, "from": self.date_from.isoformat() if self.date_from else None,
                 "to": self.date_to.isoformat() if self.date_to else None,
-                "types": list(self.doc_types), "priority": self.priority}
+                "date_field": self.date_field, "types": list(self.doc_types), "priority": self.priority}
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,9 @@ _TYPE_WORDS = [("minutes", re.compile(r"\bminutes\b", re.I)), ("strategy", re.co
                ("plan", re.compile(r"\bplans?\b", re.I)), ("agenda", re.compile(r"\bagendas?\b", re.I)),
                ("presentation", re.compile(r"\b(?:slides?|deck|presentation)\b", re.I))]
 _YEAR = re.compile(r"\b(?P<prep>in|during|for|of|throughout|since|after|from|before|until|by)?\s*(?P<year>(?:19|20)\d{2})\b(?![/\-–]\d)", re.I)
+_MEETING_WORDS = re.compile(r"\b(?:meetings?|met|minutes?|agendas?|board|committee|discuss\w*|consider\w*|"
+                            r"present\w*|papers?|report(?:ed)? to)\b", re.I)
+_PACK_WORDS = re.compile(r"\b(?:packs?|agendas?)\b", re.I)
 _SINCE = re.compile(r"\b(?:since|after|from)\s*$", re.I)
 _BEFORE = re.compile(r"\b(?:before|until|by|up to)\s*$", re.I)
 _FOLLOWUP = re.compile(r"^(?:and|but|also|what about|how about|and what about)\b|\b(?:that|this|those|these|it|they|"
@@ -109,15 +112,24 @@ def _topic(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 def plan_query(question: str, *, boards: Sequence[Board], priorities: Sequence[Priority],
-               history: Sequence[str] = (), explicit: Filters | None = None) -> QueryPlan:
-    """Understand a question (and the earlier questions of the conversation)."""
+               history: Sequence[str] = (), explicit: Filters | None = None, infer_filters: bool = True) -> QueryPlan:
+    """Understand a question (and the earlier questions of the conversation). With infer_filters off,
+    what the question implies only favours passages (boosts) and never excludes any."""
     text = _clean_question(question)
     date_from, date_to, date_notes, date_spans = _dates(text)
     board, favoured, board_spans = _boards(text, boards)
     resolution = bool(_RESOLUTION_WORDS.search(text))
     types = tuple(kind for kind, pattern in _TYPE_WORDS if pattern.search(text))
     years = tuple(sorted({y for period in find_periods(text) for y in period}))
-    filters = Filters(board=board, date_from=date_from, date_to=date_to)
+    # A date restricts meetings only when the question is about meetings or decisions; otherwise
+    # ("announced in July 2025") it is about the content, and only favours passages of that year.
+    about_meetings = resolution or bool(_MEETING_WORDS.search(text))
+    if (date_from or date_to) and not about_meetings:
+        years = tuple(sorted(set(years) | {d.year for d in (date_from, date_to) if d}))
+        date_from = date_to = None
+    # "the February 2026 pack" dates the pack, whichever earlier meetings its papers record
+    date_field = "pack" if _PACK_WORDS.search(text) and not resolution else "meeting"
+    filters = Filters(board=board, date_from=date_from, date_to=date_to, date_field=date_field)
     boosts = Boosts(boards=favoured, doc_types=("minutes",) if resolution else types,
                     kinds=("resolution",) if resolution else (), priorities=_priorities(text, priorities), years=years)
     topic = _topic(text, date_spans + board_spans)
@@ -127,32 +139,42 @@ def plan_query(question: str, *, boards: Sequence[Board], priorities: Sequence[P
         plan = _follow_on(plan, history, boards=boards, priorities=priorities)
     if not plan.search_text:
         plan = replace(plan, search_text=text)
+    if not infer_filters:
+        plan = replace(plan, filters=Filters())
     plan = _apply_explicit(plan, explicit)
     return replace(plan, understood=_describe(plan, date_notes))
 
 
+def _content_words(text: str) -> list[str]:
+    return re.findall(r"[a-z]{3,}", text.lower())
+
+
 def _is_followup(plan: QueryPlan) -> bool:
-    content = [w for w in re.findall(r"[a-z]{3,}", plan.search_text.lower())]
-    return bool(_FOLLOWUP.search(plan.question)) or len(content) <= 2
+    """A question leans on the conversation when it points back ("that", "they", "what about")
+    or names too little of its own to search for."""
+    return bool(_FOLLOWUP.search(plan.question)) or len(_content_words(plan.search_text)) <= 3
 
 
 def _follow_on(plan: QueryPlan, history: Sequence[str], *, boards: Sequence[Board],
                priorities: Sequence[Priority]) -> QueryPlan:
-    """A follow-up keeps the earlier topic, board and dates unless it names its own."""
+    """A follow-up keeps the earlier topic, board and dates unless it names its own; it keeps the
+    earlier intent only when it asks nothing of its own ("what about the city board?")."""
     if not _is_followup(plan):
         return plan
     previous = plan_query(history[-1], boards=boards, priorities=priorities, history=history[:-1])
     f, p = plan.filters, previous.filters
     new_dates = f.date_from or f.date_to
     filters = Filters(board=f.board or p.board, date_from=f.date_from if new_dates else p.date_from,
-                      date_to=f.date_to if new_dates else p.date_to, doc_types=f.doc_types or p.doc_types)
-    boosts = Boosts(boards=plan.boosts.boards or previous.boosts.boards,
-                    doc_types=plan.boosts.doc_types or previous.boosts.doc_types,
-                    kinds=plan.boosts.kinds or previous.boosts.kinds,
-                    priorities=plan.boosts.priorities or previous.boosts.priorities,
-                    years=plan.boosts.years or previous.boosts.years)
-    intent = "resolution" if "resolution" in boosts.kinds else "general"
-    return replace(plan, search_text=f"{previous.search_text} {plan.search_text}".strip(), filters=filters,
+                      date_to=f.date_to if new_dates else p.date_to, doc_types=f.doc_types or p.doc_types,
+                      date_field=f.date_field if new_dates else p.date_field)
+    asks_own = plan.intent == "resolution" or len(_content_words(plan.search_text)) >= 2
+    mine, theirs = plan.boosts, previous.boosts
+    boosts = Boosts(boards=mine.boards or theirs.boards,
+                    doc_types=mine.doc_types if asks_own else theirs.doc_types,
+                    kinds=mine.kinds if asks_own else theirs.kinds,
+                    priorities=mine.priorities or theirs.priorities, years=mine.years or theirs.years)
+    intent = plan.intent if asks_own else previous.intent
+    return replace(plan, search_text=f"{plan.search_text} {previous.search_text}".strip(), filters=filters,
                    boosts=boosts, intent=intent, followup_of=previous.question)
 
 
@@ -161,7 +183,7 @@ def _apply_explicit(plan: QueryPlan, explicit: Filters | None) -> QueryPlan:
     if explicit is None or explicit.is_empty():
         return plan
     f = plan.filters
-    merged = Filters(board=explicit.board or f.board,
+    merged = Filters(board=explicit.board or f.board, date_field="meeting" if explicit.date_from or explicit.date_to else f.date_field,
                      date_from=explicit.date_from if (explicit.date_from or explicit.date_to) else f.date_from,
                      date_to=explicit.date_to if (explicit.date_from or explicit.date_to) else f.date_to,
                      doc_types=explicit.doc_types or f.doc_types, priority=explicit.priority or f.priority)
@@ -176,7 +198,7 @@ def _describe(plan: QueryPlan, date_notes: list[str]) -> tuple[str, ...]:
     if f.date_from or f.date_to:
         start = f.date_from.isoformat() if f.date_from else "…"
         end = f.date_to.isoformat() if f.date_to else "…"
-        notes.append(f"meeting date: {start} to {end}")
+        notes.append(f"{f.date_field} date: {start} to {end}")
     if f.doc_types:
         notes.append(f"type: {', '.join(f.doc_types)}")
     if f.priority:

@@ -14,11 +14,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from ingest.errors import BoardQAError
-from ingest.pipeline import discover, ingest_paths
+from ingest.pipeline import discover
 from ingest.registers import filter_documents, filter_resolutions, resolve_board, resolutions_csv
 from ingest.registry import load_boards
 from ingest.settings import Settings
 from ingest.store import Store
+from qa.schema import Answer, Filters
+from qa.service import BoardQA
 
 app = typer.Typer(help="Question answering over board papers, with citations you can check.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -51,18 +53,18 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders of
            prune: Annotated[bool, typer.Option(help="Remove ingested files that are no longer among PATHS")] = False,
            home: HomeOption = None) -> None:
     """Ingest board papers; unchanged files are skipped, changed ones replaced."""
-    settings = _settings(home)
-    store = Store(settings.index_dir)
+    system = BoardQA(_settings(home))
     try:
-        with store.writer():
-            total = len(discover(paths))
-            with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                          console=err_console, transient=True) as bar:
-                task = bar.add_task("Reading", total=total)
-                results = ingest_paths(paths, store, settings, prune=prune,
-                                       progress=lambda name: bar.update(task, advance=1, description=f"Reading {name[:40]}"))
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      console=err_console, transient=True) as bar:
+            task = bar.add_task("Reading", total=len(discover(paths)))
+            report = system.ingest(
+                paths, prune=prune,
+                progress=lambda name: bar.update(task, advance=1, description=f"Reading {name[:40]}"),
+                embed_progress=lambda done, total: bar.update(task, completed=done, total=total, description="Indexing chunks"))
     except BoardQAError as err:
         _fail(err)
+    results = report.files
     for r in results:
         if r.status == "failed":
             err_console.print(f"[red]skipped[/red] {escape(r.error or '')}", highlight=False)
@@ -73,6 +75,8 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders of
             console.print(f"removed   {r.source}", markup=False)
     counts = {s: sum(r.status == s for r in results) for s in ("added", "updated", "unchanged", "removed", "failed")}
     console.print(", ".join(f"{n} {s}" for s, n in counts.items() if n) or "nothing to ingest")
+    if report.sync.added or report.sync.removed:
+        console.print(f"index: {report.sync.added} chunks added, {report.sync.removed} removed, {report.sync.total} in all")
     if counts["failed"] and counts["failed"] == len(results):
         raise typer.Exit(1)
 
@@ -130,6 +134,187 @@ def resolutions(board: Annotated[Optional[str], typer.Option(help="Board name or
             console.print(r.text, highlight=False, markup=False)
             console.print()
         console.print(f"{len(found)} resolution(s)", style="dim")
+
+
+BoardOption = Annotated[Optional[str], typer.Option("--board", help="Only this board (name or alias)")]
+FromOption = Annotated[Optional[str], typer.Option("--from", help="Meetings on or after, YYYY-MM-DD")]
+ToOption = Annotated[Optional[str], typer.Option("--to", help="Meetings on or before, YYYY-MM-DD")]
+TypeOption = Annotated[Optional[list[str]], typer.Option("--type", help="Document type (repeatable)")]
+PriorityOption = Annotated[Optional[str], typer.Option("--priority", help="Only passages tagged with this priority")]
+HistoryOption = Annotated[Optional[list[str]], typer.Option("--history", help="An earlier question of the conversation (repeatable, oldest first)")]
+QuestionsOption = Annotated[Optional[Path], typer.Option("--questions", help="JSONL of {id, question, history?}: one JSON line out per question")]
+PASSAGE_FIELDS = ("rank", "score", "text", "source", "board", "meeting_date", "doc_type", "item", "item_title", "page", "priority")
+
+
+def _explicit(system: BoardQA, board: str | None, date_from: str | None, date_to: str | None,
+              types: list[str] | None, priority: str | None) -> Filters:
+    return Filters(board=resolve_board(board, system.boards), date_from=_parse_day(date_from, "--from"),
+                   date_to=_parse_day(date_to, "--to"), doc_types=tuple(types or ()), priority=priority)
+
+
+def _questions(question: str | None, history: list[str] | None, questions: Path | None) -> list[dict]:
+    """The questions to run: one from the command line, or every line of a JSONL file."""
+    if questions is None:
+        if not question:
+            raise typer.BadParameter("give a QUESTION or --questions FILE")
+        return [{"id": None, "question": question, "history": history or []}]
+    try:
+        lines = [json.loads(line) for line in questions.read_text(encoding="utf-8").splitlines() if line.strip()]
+    except (OSError, json.JSONDecodeError) as err:
+        raise typer.BadParameter(f"cannot read {questions}: {err}", param_hint="--questions") from None
+    return [{"id": q.get("id"), "question": q.get("question", ""), "history": q.get("history") or []} for q in lines]
+
+
+def _passage_json(p) -> dict:
+    data = p.to_dict()
+    return {key: data[key] for key in PASSAGE_FIELDS}
+
+
+def _answer_json(answer: Answer) -> dict:
+    data = answer.to_dict()
+    data["citations"] = [{**_passage_json(c.passage), "number": c.number, "quote": c.quote} for c in answer.citations]
+    data["passages"] = [_passage_json(p) for p in answer.passages]
+    return data
+
+
+@app.command()
+def retrieve(question: Annotated[Optional[str], typer.Argument(help="The question")] = None,
+             k: Annotated[int, typer.Option("--k", min=1, max=100, help="How many passages")] = 10,
+             board: BoardOption = None, date_from: FromOption = None, date_to: ToOption = None,
+             doc_type: TypeOption = None, priority: PriorityOption = None, history: HistoryOption = None,
+             questions: QuestionsOption = None,
+             as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+             home: HomeOption = None) -> None:
+    """Show the passages retrieval finds for a question, best first."""
+    system = BoardQA(_settings(home))
+    explicit = _explicit(system, board, date_from, date_to, doc_type, priority)
+    for q in _questions(question, history, questions):
+        try:
+            plan, found = system.retrieve(q["question"], history=q["history"], filters=explicit, k=k)
+        except BoardQAError as err:
+            if questions is None:
+                _fail(err)
+            print(json.dumps({"id": q["id"], "question": q["question"], "error": str(err)}))
+            continue
+        out = {"question": plan.question, "filters": {**plan.filters.to_dict(), "understood": list(plan.understood)},
+               "passages": [_passage_json(p) for p in found.passages]}
+        if questions is not None:
+            print(json.dumps({"id": q["id"], **out}))
+        elif as_json:
+            print(json.dumps(out, indent=1))
+        else:
+            console.print(f"[dim]understood: {escape('; '.join(plan.understood) or 'no filters')}[/dim]")
+            for p in found.passages:
+                console.print(f"[bold]{p.rank}.[/bold] {escape(_where(p))}  [dim]score {p.score:.4f}[/dim]")
+                console.print(p.text[:400], markup=False, highlight=False)
+                console.print()
+
+
+def _where(p) -> str:
+    item = f", {'minute' if p.doc_type == 'minutes' else 'item'} {p.item} {p.item_title or ''}" if p.item else ""
+    page = f", p. {p.page}" if p.page else ""
+    return f"{p.board or 'no board'}, {p.meeting_date or 'undated'}, {p.doc_title}{item}{page} ({p.source})"
+
+
+@app.command()
+def ask(question: Annotated[Optional[str], typer.Argument(help="The question")] = None,
+        board: BoardOption = None, date_from: FromOption = None, date_to: ToOption = None,
+        doc_type: TypeOption = None, priority: PriorityOption = None, history: HistoryOption = None,
+        questions: QuestionsOption = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+        home: HomeOption = None) -> None:
+    """Answer a question from the papers, quoting them, with numbered sources."""
+    system = BoardQA(_settings(home))
+    explicit = _explicit(system, board, date_from, date_to, doc_type, priority)
+    for q in _questions(question, history, questions):
+        try:
+            answer = system.ask(q["question"], history=q["history"], filters=explicit)
+        except BoardQAError as err:
+            if questions is None:
+                _fail(err)
+            print(json.dumps({"id": q["id"], "question": q["question"], "error": str(err)}))
+            continue
+        if questions is not None:
+            print(json.dumps({"id": q["id"], **_answer_json(answer)}))
+        elif as_json:
+            print(json.dumps(_answer_json(answer), indent=1))
+        else:
+            if answer.plan.understood:
+                console.print(f"[dim]understood: {escape('; '.join(answer.plan.understood))}[/dim]")
+            console.print(answer.text, markup=False, highlight=False)
+
+
+@app.command(name="eval")
+def eval_command(questions: Annotated[Optional[Path], typer.Option("--questions", help="Question set (JSONL)")] = None,
+                 corpus: Annotated[Optional[Path], typer.Option("--corpus", help="Corpus folder (default: the shipped corpus)")] = None,
+                 out: Annotated[Optional[Path], typer.Option("--out", help="Where to write report.md, report.png, results.json")] = None,
+                 baselines: Annotated[bool, typer.Option(help="Also run the stock llama-index baselines")] = True,
+                 as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON")] = False,
+                 home: HomeOption = None) -> None:
+    """Measure retrieval and answers on a question set, beside stock pipelines; non-zero exit on a missed gate."""
+    from evals.run import (DEFAULT_QUESTIONS, EVALS_DIR, METRICS, chart, evaluate, load_gates, load_questions,
+                           markdown_report, missed_gates, result_json, table_rows)
+
+    questions = questions or DEFAULT_QUESTIONS
+    corpus = corpus or EVALS_DIR.parent / "corpus"
+    out = out or EVALS_DIR / "results"
+    settings = _settings(home)
+    system = BoardQA(Settings.from_env(home=settings.home / "eval"))
+    try:
+        items = load_questions(questions)
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      console=err_console, transient=True) as bar:
+            task = bar.add_task("Indexing the corpus", total=None)
+            system.ingest([corpus], embed_progress=lambda done, total: bar.update(task, completed=done, total=total))
+            stock = {}
+            if baselines:
+                from evals.baselines import build_baselines
+                bar.update(task, description="Building stock baselines", completed=0, total=None)
+                stock = build_baselines(corpus)
+            bar.update(task, description="Asking", completed=0, total=len(items))
+            result = evaluate(system, items, baselines=stock,
+                              progress=lambda qid: bar.update(task, advance=1, description=f"Asking {qid}"))
+    except BoardQAError as err:
+        _fail(err)
+    gates = load_gates()
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "report.md").write_text(markdown_report(result, questions_path=questions, gates=gates), encoding="utf-8")
+    (out / "results.json").write_text(json.dumps(result_json(result), indent=1), encoding="utf-8")
+    chart(result, out / "report.png")
+    missed = missed_gates(result, gates)
+    if as_json:
+        print(json.dumps({**result_json(result), "missed_gates": missed}, indent=1))
+    else:
+        table = Table("system", *METRICS)
+        for row in table_rows(result):
+            table.add_row(*row)
+        console.print(table)
+        console.print(f"report: {out / 'report.md'}, chart: {out / 'report.png'}")
+    for line in missed:
+        err_console.print(f"[red]gate missed:[/red] {line}")
+    if missed:
+        raise typer.Exit(2)
+
+
+@app.command()
+def ui(host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+       port: Annotated[int, typer.Option(help="Port")] = 7860,
+       corpus: Annotated[Optional[Path], typer.Option(help="Folder ingested first when the index is empty")] = None,
+       home: HomeOption = None) -> None:
+    """Serve the chat, the resolution register and the library in a browser."""
+    from ui.app import serve
+
+    system = BoardQA(_settings(home))
+    try:
+        if not system.store.exists() or not system.store.files():
+            default = corpus or Path(__file__).resolve().parent.parent / "corpus"
+            err_console.print(f"The index is empty; ingesting {default} first")
+            system.ingest([default])
+        system.index.status()  # load the model and index before the first question
+        err_console.print(f"boardqa: http://{host}:{port}")
+        serve(system, host=host, port=port)
+    except BoardQAError as err:
+        _fail(err)
 
 
 def main() -> None:

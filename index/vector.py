@@ -1,0 +1,111 @@
+"""The vector index: chunk embeddings in Chroma (embedded under the index dir, or a server), written
+through llama-index's ChromaVectorStore and queried through a VectorStoreIndex retriever."""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from urllib.parse import urlparse
+
+import chromadb
+from chromadb.api.models.Collection import Collection
+from chromadb.config import Settings as ChromaSettings
+from llama_index.core import VectorStoreIndex
+from llama_index.core.base.embeddings.base import BaseEmbedding
+from llama_index.core.callbacks import CallbackManager
+from llama_index.core.schema import QueryBundle, TextNode
+from llama_index.core.vector_stores import MetadataFilters
+from llama_index.core.vector_stores.utils import node_to_metadata_dict
+from llama_index.vector_stores.chroma import ChromaVectorStore
+
+from ingest.errors import ConfigError
+from ingest.settings import Settings
+
+COLLECTION = "boardqa"
+_BATCH = 1000  # ids per Chroma get/delete/update call, well under its maximum batch size
+
+
+def open_collection(settings: Settings) -> Collection:
+    """The boardqa collection (cosine space, our own embeddings): embedded, or on BOARDQA_CHROMA_URL."""
+    client_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_url:
+        client = _http_client(settings.chroma_url, client_settings)
+    else:
+        client = chromadb.PersistentClient(path=str(settings.index_dir / "chroma"), settings=client_settings)
+    collection = client.get_or_create_collection(COLLECTION, embedding_function=None,
+                                                 configuration={"hnsw": {"space": "cosine"}})
+    space = (collection.configuration.get("hnsw") or {}).get("space")
+    if space not in (None, "cosine"):
+        raise ConfigError(f"Chroma collection {COLLECTION!r} uses {space} distance, not cosine; "
+                          f"delete it (or {settings.index_dir / 'chroma'}) and run `boardqa ingest corpus/` again")
+    return collection
+
+
+def _http_client(url: str, client_settings: ChromaSettings) -> chromadb.api.ClientAPI:
+    parsed = urlparse(url)
+    if not parsed.hostname:
+        raise ConfigError(f"Chroma URL {url!r} has no host; set BOARDQA_CHROMA_URL like http://127.0.0.1:8000")
+    https = parsed.scheme == "https"
+    try:
+        return chromadb.HttpClient(host=parsed.hostname, port=parsed.port or (443 if https else 8000),
+                                   ssl=https, settings=client_settings)
+    except Exception as error:  # chromadb raises bare ValueError/ConnectError types that vary by version
+        raise ConfigError(f"Cannot reach Chroma at {url} ({error}); start the server "
+                          "or unset BOARDQA_CHROMA_URL to use the embedded store") from None
+
+
+class VectorIndex:
+    """Chunk nodes with embeddings in one Chroma collection; safe for concurrent readers."""
+
+    def __init__(self, collection: Collection, embed_model: BaseEmbedding):
+        self.collection = collection
+        self.store = ChromaVectorStore(chroma_collection=collection)
+        # Explicit transformations and callbacks keep llama-index off its global Settings: left to
+        # itself it builds a default SentenceSplitter there (tiktoken). Chunking is ingest's job.
+        self.index = VectorStoreIndex.from_vector_store(self.store, embed_model=embed_model,
+                                                        transformations=[embed_model],
+                                                        callback_manager=CallbackManager())
+
+    def count(self) -> int:
+        return self.collection.count()
+
+    def metadata(self) -> dict[str, dict]:
+        """Every stored chunk id with its metadata, read in batches."""
+        found: dict[str, dict] = {}
+        total = self.collection.count()
+        for offset in range(0, total, _BATCH):
+            page = self.collection.get(include=["metadatas"], limit=_BATCH, offset=offset)
+            found.update(zip(page["ids"], page["metadatas"]))
+        return found
+
+    def add(self, nodes: list[TextNode]) -> None:
+        """Store nodes that carry their embeddings."""
+        if nodes:
+            self.store.add(nodes)
+
+    def delete(self, ids: Iterable[str]) -> None:
+        ids = list(ids)
+        for start in range(0, len(ids), _BATCH):
+            self.store.delete_nodes(node_ids=ids[start:start + _BATCH])
+
+    def update_metadata(self, nodes: list[TextNode]) -> None:
+        """Rewrite the metadata of stored nodes (e.g. re-tagged priorities) without re-embedding them."""
+        for start in range(0, len(nodes), _BATCH):
+            batch = nodes[start:start + _BATCH]
+            # The same metadata shape ChromaVectorStore.add writes, so its queries rebuild the nodes.
+            self.collection.update(ids=[node.node_id for node in batch],
+                                   metadatas=[node_to_metadata_dict(node, remove_text=True, flat_metadata=True)
+                                              for node in batch])
+
+    def search(self, embedding: list[float], k: int, filters: MetadataFilters | None = None,
+               query: str = "") -> list[tuple[str, float]]:
+        """Chunk ids and cosine similarities of the k nearest stored chunks that pass the filters."""
+        if k <= 0:
+            return []
+        retriever = self.index.as_retriever(similarity_top_k=k, filters=filters)
+        hits = retriever.retrieve(QueryBundle(query_str=query, embedding=embedding))
+        return [(hit.node.node_id, _cosine(hit.score)) for hit in hits]
+
+
+def _cosine(score: float | None) -> float:
+    # ChromaVectorStore reports exp(-distance); in cosine space distance = 1 - cosine.
+    return min(1.0, 1.0 + math.log(score)) if score and score > 0 else -1.0

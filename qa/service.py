@@ -1,0 +1,149 @@
+"""BoardQA: the system as the UI, the CLI and the evals see it. Loads the model and the index once
+per process; one writer ingests, many readers ask."""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+from index import BoardIndex, SyncReport, load_embedder
+from index import Filters as IndexFilters
+from ingest.pipeline import FileResult, ingest_paths
+from ingest.registers import filter_documents, filter_resolutions, resolve_board
+from ingest.registry import load_boards, load_priorities
+from ingest.schema import DocMeta, Resolution, date_int
+from ingest.settings import Settings
+from ingest.store import Store
+from qa.answer import compose, content_terms, coverage
+from qa.retrieve import CANDIDATES, Retrieval, matches, rank_chunks, similarity
+from qa.schema import Answer, Filters, QueryPlan
+from qa.understand import plan_query
+
+# Evidence thresholds for `found`, set from the eval set's answerable vs unanswerable questions.
+SIM_STRONG = 0.55
+SIM_WEAK = 0.35
+MIN_COVERAGE = 0.5
+
+
+def _relaxed(plan: QueryPlan) -> QueryPlan:
+    """The plan with its hard filters turned into preferences (board and years favoured)."""
+    f, b = plan.filters, plan.boosts
+    years = {d.year for d in (f.date_from, f.date_to) if d}
+    boosts = replace(b, boards=b.boards + ((f.board,) if f.board else ()), years=tuple(sorted(set(b.years) | years)),
+                     doc_types=b.doc_types + f.doc_types)
+    return replace(plan, filters=Filters(), boosts=boosts)
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """Per-file results of an ingest and what the index sync changed."""
+
+    files: list[FileResult]
+    sync: SyncReport
+
+
+class BoardQA:
+    """Ingest, retrieve and answer over one BOARDQA_HOME."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.store = Store(settings.index_dir)
+        self.boards = load_boards(settings.boards_file)
+        self.priorities = load_priorities(settings.priorities_file)
+        self._index: BoardIndex | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def index(self) -> BoardIndex:
+        with self._lock:
+            if self._index is None:
+                self._index = BoardIndex(self.settings, self.store, load_embedder())
+            return self._index
+
+    def ingest(self, paths: Iterable[Path], *, prune: bool = False, progress: Callable[[str], None] | None = None,
+               embed_progress: Callable[[int, int], None] | None = None) -> IngestReport:
+        """Ingest files and bring both indexes in step, holding the single-writer lock throughout."""
+        with self.store.writer():
+            files = ingest_paths(paths, self.store, self.settings, prune=prune, progress=progress)
+            if not self.store.exists():
+                return IngestReport(files, SyncReport(0, 0, 0))
+            return IngestReport(files, self.index.sync(embed_progress))
+
+    def remove(self, source: str) -> SyncReport:
+        """Remove one ingested file from the store and both indexes."""
+        with self.store.writer():
+            self.store.remove_file(source)
+            return self.index.sync()
+
+    def plan(self, question: str, *, history: Sequence[str] = (), filters: Filters | None = None,
+             infer_filters: bool = True) -> QueryPlan:
+        return plan_query(question, boards=self.boards, priorities=self.priorities, history=history,
+                          explicit=filters, infer_filters=infer_filters)
+
+    def search(self, plan: QueryPlan, *, k: int = 10) -> Retrieval:
+        """Hybrid retrieval within the plan's filters. When the filters match no papers at all, the
+        search runs without them (they become preferences) and the result says so (`empty_filter`)."""
+        chunks = self.index.chunks()
+        f = plan.filters
+        allowed = None if f.is_empty() else {cid for cid, chunk in chunks.items() if matches(chunk, f)}
+        if allowed is not None and not allowed:
+            passages, best = self._hybrid(_relaxed(plan), chunks, None, k)
+            return Retrieval(passages, best, empty_filter=True)
+        passages, best = self._hybrid(plan, chunks, allowed, k)
+        return Retrieval(passages, best, empty_filter=False)
+
+    def _hybrid(self, plan: QueryPlan, chunks: dict, allowed: set[str] | None, k: int) -> tuple[tuple, float]:
+        f = plan.filters
+        meeting_dates = f.date_field == "meeting"
+        where = IndexFilters(board=f.board,
+                             date_from=date_int(f.date_from.isoformat()) if f.date_from and meeting_dates else None,
+                             date_to=date_int(f.date_to.isoformat()) if f.date_to and meeting_dates else None,
+                             doc_types=f.doc_types or None)
+        vector_text = f"{plan.search_text} {plan.question}" if plan.followup_of else plan.question
+        vector = self.index.vector_search(vector_text, CANDIDATES, filters=where)
+        keyword = self.index.keyword_search(plan.search_text, CANDIDATES, allowed=allowed)
+        passages = rank_chunks(plan, chunks, keyword=keyword, vector=vector, k=k)
+        return tuple(passages), similarity(vector, passages)
+
+    def retrieve(self, question: str, *, history: Sequence[str] = (), filters: Filters | None = None,
+                 k: int = 10, infer_filters: bool = True) -> tuple[QueryPlan, Retrieval]:
+        plan = self.plan(question, history=history, filters=filters, infer_filters=infer_filters)
+        return plan, self.search(plan, k=k)
+
+    def ask(self, question: str, *, history: Sequence[str] = (), filters: Filters | None = None, k: int = 10,
+            infer_filters: bool = True) -> Answer:
+        """A cited extractive answer, or `found: false` with the nearest sources."""
+        plan, found = self.retrieve(question, history=history, filters=filters, k=k, infer_filters=infer_filters)
+        if found.empty_filter:
+            # a decision asked of a board or month with no papers is not answered from another one
+            ok = plan.intent != "resolution" and self._is_found(plan, found)
+            return compose(plan, found.passages, found=ok, notes=(self._no_papers_note(plan),))
+        return compose(plan, found.passages, found=self._is_found(plan, found))
+
+    def _is_found(self, plan: QueryPlan, found: Retrieval) -> bool:
+        if not found.passages:
+            return False
+        cover = max(coverage(content_terms(plan.search_text), p.text) for p in found.passages[:3])
+        return found.best_similarity >= SIM_STRONG or (found.best_similarity >= SIM_WEAK and cover >= MIN_COVERAGE)
+
+    def _no_papers_note(self, plan: QueryPlan) -> str:
+        """Say which filter matched nothing, and what the index does hold for that board."""
+        f = plan.filters
+        wanted = " ".join(x for x in [f"from {f.board}" if f.board else "",
+                                      f"dated {f.date_from or '…'} to {f.date_to or '…'}" if (f.date_from or f.date_to) else "",
+                                      f"of type {', '.join(f.doc_types)}" if f.doc_types else "",
+                                      f"on priority {f.priority}" if f.priority else ""] if x)
+        dates = sorted({d.meeting_date for d in self.store.documents()
+                        if d.meeting_date and (not f.board or d.board == f.board)})
+        held = f" Meetings in the index{' for that board' if f.board else ''}: {', '.join(dates)}." if dates else ""
+        return f"No papers {wanted} are in the index.{held} Passages from other papers are shown instead."
+
+    def documents(self, *, board: str | None = None, doc_type: str | None = None) -> list[DocMeta]:
+        return filter_documents(self.store.documents(), board=resolve_board(board, self.boards), doc_type=doc_type)
+
+    def resolutions(self, *, board: str | None = None, start: date | None = None, end: date | None = None,
+                    search: str | None = None, statuses: Sequence[str] | None = None) -> list[Resolution]:
+        return filter_resolutions(self.store.resolutions(), board=resolve_board(board, self.boards), start=start,
+                                  end=end, search=search, statuses=statuses)
