@@ -33,7 +33,7 @@ def open_collection(settings: Settings) -> Collection:
         client = chromadb.PersistentClient(path=str(settings.index_dir / "chroma"), settings=client_settings)
     collection = client.get_or_create_collection(COLLECTION, embedding_function=None,
                                                  configuration={"hnsw": {"space": "cosine"}})
-    space = (collection.configuration.get("hnsw") or {}).get("space")
+    space = (collection.configuration_json.get("hnsw") or {}).get("space")
     if space not in (None, "cosine"):
         raise ConfigError(f"Chroma collection {COLLECTION!r} uses {space} distance, not cosine; "
                           f"delete it (or {settings.index_dir / 'chroma'}) and run `boardqa ingest corpus/` again")

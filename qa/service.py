@@ -2,6 +2,7 @@
 per process; one writer ingests, many readers ask."""
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -20,6 +21,9 @@ from qa.answer import compose, content_terms, coverage
 from qa.retrieve import CANDIDATES, Retrieval, matches, rank_chunks, similarity
 from qa.schema import Answer, Filters, QueryPlan
 from qa.understand import plan_query
+
+_DECIDED = re.compile(r"\b(?:was|were|been|has|have|had)\s+(?:formally\s+)?(?:agreed|approved|endorsed|resolved|decided|ratified)\b"
+                      r"|\b(?:Board|Committee|Partnership|Council)\s+(?:agreed|approved|endorsed|resolved|decided)\b")
 
 # Evidence thresholds for `found`, set from the eval set's answerable vs unanswerable questions.
 SIM_STRONG = 0.55
@@ -123,9 +127,20 @@ class BoardQA:
         return compose(plan, found.passages, found=self._is_found(plan, found))
 
     def _is_found(self, plan: QueryPlan, found: Retrieval) -> bool:
+        """Whether the evidence answers the question. A decision question needs a recorded decision on
+        its topic (only minutes hold decisions; a report's recommendation is not one)."""
         if not found.passages:
             return False
-        cover = max(coverage(content_terms(plan.search_text), p.text) for p in found.passages[:3])
+        terms = content_terms(plan.search_text)
+        if plan.intent == "resolution":
+            recorded = any(p.kind == "resolution" and coverage(terms, f"{p.item_title} {p.text}") >= MIN_COVERAGE
+                           for p in found.passages[:5])
+            # a decision reported in a paper ("In December 2024, the Board approved ...") counts too,
+            # unless the question ties the decision to a meeting date: then the minutes must hold it
+            dated = plan.filters.date_from or plan.filters.date_to
+            reported = not dated and any(_DECIDED.search(p.text) and coverage(terms, p.text) >= MIN_COVERAGE for p in found.passages[:3])
+            return recorded or reported
+        cover = max(coverage(terms, p.text) for p in found.passages[:3])
         return found.best_similarity >= SIM_STRONG or (found.best_similarity >= SIM_WEAK and cover >= MIN_COVERAGE)
 
     def _no_papers_note(self, plan: QueryPlan) -> str:

@@ -75,8 +75,25 @@ def _dates(text: str) -> tuple[date | None, date | None, list[str], list[tuple[i
     return None, None, [], spans
 
 
+_OTHER_BOARD = re.compile(r"\b((?:[A-Z][\w&'-]*\s+){1,4})(?:Health\s+(?:and|&)\s+Wellbeing\s+Board|HWB)\b")
+
+
+def _unknown_board(text: str, boards: Sequence[Board]) -> tuple[str | None, tuple[int, int] | None]:
+    """A health and wellbeing board the question names that the registry does not know ("Rutland's")."""
+    known = {w.lower() for b in boards for phrase in (b.name, *b.aliases, *b.places) for w in re.findall(r"\w+", phrase)}
+    for m in _OTHER_BOARD.finditer(text):
+        words = [w for w in re.findall(r"[A-Za-z]+", m[1]) if w.lower() not in ("s", "the", "what", "did", "which")]
+        if words and not any(w.lower() in known for w in words):
+            return f"{' '.join(words)} Health and Wellbeing Board", m.span()
+    return None, None
+
+
 def _boards(text: str, boards: Sequence[Board]) -> tuple[str | None, tuple[str, ...], list[tuple[int, int]]]:
-    """A board named outright (filter), else boards whose places are mentioned (boost)."""
+    """A board named outright (filter), else boards whose places are mentioned (boost). A board the
+    registry does not know is kept as a filter too, so that "no papers from it" can be said."""
+    unknown, span = _unknown_board(text, boards)
+    if unknown and span:
+        return unknown, (), [span]
     named, favoured, spans = [], [], []
     for board in boards:
         strong = phrase_pattern([board.name, *board.aliases])
