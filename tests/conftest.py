@@ -31,3 +31,17 @@ def corpus_store(tmp_path_factory):
         results = ingest_paths([CORPUS], store, settings)
     assert all(r.status == "added" for r in results), results
     return store
+
+
+@pytest.fixture(scope="session")
+def system(tmp_path_factory):
+    """BoardQA over the shipped corpus with both indexes built (real Chroma, real model), once per run."""
+    from ingest.settings import Settings
+    from qa.service import BoardQA
+
+    # under <home>/eval, where `boardqa eval --home <home>` looks, so the eval test reuses this index
+    home = Path(os.environ.get("BOARDQA_TEST_HOME") or tmp_path_factory.mktemp("qa-home"))
+    qa = BoardQA(Settings(home=home / "eval"))
+    report = qa.ingest([CORPUS])
+    assert not [r for r in report.files if r.status == "failed"], report.files
+    return qa

@@ -1,0 +1,170 @@
+"""Question answering on the real corpus and the real index: understanding, retrieval, answers, CLI."""
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import CITY, COUNTY, COUNTY_PACK
+from ingest.errors import QuestionError
+from ingest.registry import load_boards, load_priorities
+from ingest.settings import Settings
+from qa.schema import Filters
+from qa.understand import plan_query
+from ui.cli import app
+
+HEADLINE = "what was resolved on neighbourhoods in December 2025"
+RESOLUTION_38 = ("That the Board supports the work of the implementer neighbourhood site in West Leicestershire "
+                 "and the focus on respiratory illness")
+
+
+def _plan(question: str, history=(), explicit=None):
+    s = Settings()
+    return plan_query(question, boards=load_boards(s.boards_file), priorities=load_priorities(s.priorities_file),
+                      history=history, explicit=explicit)
+
+
+@pytest.mark.parametrize("question, start, end", [
+    ("what was resolved on neighbourhoods in December 2025", date(2025, 12, 1), date(2025, 12, 31)),
+    ("what did the board decide in 2022?", date(2022, 1, 1), date(2022, 12, 31)),
+    ("resolutions on dementia since January 2023", date(2023, 1, 1), None),
+    ("what did the board agree at its February 2026 meeting?", date(2026, 2, 1), date(2026, 2, 28)),
+    ("what was decided on 4 December 2025?", date(2025, 12, 4), date(2025, 12, 4)),
+])
+def test_dates_in_decision_questions_become_meeting_date_filters(question, start, end):
+    plan = _plan(question)
+    assert (plan.filters.date_from, plan.filters.date_to) == (start, end)
+    assert plan.intent == "resolution"
+    assert any("date" in note for note in plan.understood)
+
+
+def test_dates_about_content_only_favour_that_year():
+    plan = _plan("How many neighbourhood health services did the Government announce in July 2025?")
+    assert plan.filters.date_from is None and plan.filters.date_to is None
+    assert 2025 in plan.boosts.years
+
+
+def test_financial_year_is_a_period_not_a_meeting_date():
+    plan = _plan("what was the BCF income in 2025/26?")
+    assert plan.filters.date_from is None and plan.boosts.years == (2025, 2026)
+
+
+@pytest.mark.parametrize("question, board", [
+    ("what did the county board resolve about dementia?", COUNTY),
+    ("What did the city board decide about pharmacies?", CITY),
+    ("what did the Leicestershire HWB agree on pandemic planning?", COUNTY),
+    ("What did Rutland's Health and Wellbeing Board resolve in March 2024?", "Rutland Health and Wellbeing Board"),
+])
+def test_boards_named_in_questions_become_filters(question, board):
+    assert _plan(question).filters.board == board
+
+
+def test_place_names_only_favour_a_board():
+    plan = _plan("How many pharmacies are there in Leicester?")
+    assert plan.filters.board is None and plan.boosts.boards == (CITY,)
+    both = _plan("the Leicester, Leicestershire and Rutland dementia strategy")
+    assert both.filters.board is None and both.boosts.boards == ()
+
+
+def test_types_and_intent():
+    assert _plan("what does the plan say about carers?").boosts.doc_types == ("plan",)
+    assert _plan("prior resolutions on pandemic planning").boosts.kinds == ("resolution",)
+    assert _plan("Which meeting's minutes are in the February 2026 county board pack?").filters.date_field == "pack"
+
+
+def test_explicit_filters_override_the_question():
+    plan = _plan(HEADLINE, explicit=Filters(board=CITY, date_from=date(2022, 1, 1), date_to=date(2022, 12, 31)))
+    assert (plan.filters.board, plan.filters.date_from, plan.filters.date_to) == (CITY, date(2022, 1, 1), date(2022, 12, 31))
+
+
+def test_follow_up_carries_topic_board_and_dates():
+    plan = _plan("what about the city board?", history=["what was resolved on dementia in December 2025?"])
+    assert plan.filters.board == CITY
+    assert plan.filters.date_from == date(2025, 12, 1)
+    assert "dementia" in plan.search_text and plan.intent == "resolution"
+    own = _plan("why did they pick respiratory illness?", history=[HEADLINE + "?"])
+    assert own.intent == "general" and "respiratory" in own.search_text and "neighbourhoods" in own.search_text
+
+
+@pytest.mark.parametrize("question", ["", "   ", "\x00\x01", "x" * 5000])
+def test_empty_and_absurd_questions_are_refused_clearly(question):
+    with pytest.raises(QuestionError):
+        _plan(question)
+
+
+def test_headline_question_quotes_minute_38(system):
+    answer = system.ask(HEADLINE)
+    assert answer.found
+    first = answer.citations[0]
+    assert (first.passage.board, first.passage.meeting_date, first.passage.item) == (COUNTY, "2025-12-04", "38")
+    assert first.passage.item_title == "Neighbourhood Models of Care"
+    assert first.passage.source == COUNTY_PACK
+    assert RESOLUTION_38 in first.quote and RESOLUTION_38 in answer.text
+
+
+def test_decisions_inside_a_later_pack_are_dated_by_their_meeting(system):
+    plan, found = system.retrieve("what did the board resolve at its February 2026 meeting?")
+    assert found.empty_filter is False
+    assert all(p.meeting_date.startswith("2026-02") for p in found.passages)
+    answer = system.ask("what did the board resolve at its February 2026 meeting?")
+    assert answer.found is False  # the February 2026 papers hold recommendations, not decisions
+
+
+def test_a_board_and_month_with_no_papers_is_said_plainly(system):
+    answer = system.ask("What did the city board resolve in December 2025?")
+    assert answer.found is False
+    assert "No papers from Leicester City Health and Wellbeing Board" in answer.text
+    assert "2022-07-28" in answer.text  # the meetings it does hold
+
+
+def test_follow_up_resolves_against_the_earlier_question(system):
+    answer = system.ask("who presented that report?", history=["what was resolved on dementia in December 2025?"])
+    assert answer.found
+    assert answer.citations[0].passage.item == "37"
+    assert "Director of Adults and Communities" in answer.citations[0].passage.text
+
+
+def test_officer_search_finds_prior_resolution(system):
+    answer = system.ask("prior resolutions on pandemic planning")
+    assert answer.found and answer.citations[0].passage.item == "42"
+    assert "Local Resilience Forum" in answer.text
+
+
+def test_nonsense_is_not_answered(system):
+    assert system.ask("what is the airspeed velocity of an unladen swallow?").found is False
+
+
+def test_cli_ask_quotes_the_resolution(system):
+    result = CliRunner().invoke(app, ["ask", HEADLINE, "--home", str(system.settings.home)])
+    assert result.exit_code == 0, result.output
+    assert RESOLUTION_38 in " ".join(result.output.split())
+    assert "minute 38 Neighbourhood Models of Care" in result.output and "2025-12-04" in result.output
+
+
+def test_cli_json_contracts(system, tmp_path):
+    home = ["--home", str(system.settings.home)]
+    runner = CliRunner()
+    out = json.loads(runner.invoke(app, ["retrieve", HEADLINE, "--json", "--k", "3", *home]).output)
+    assert set(out) == {"question", "filters", "passages"} and len(out["passages"]) == 3
+    assert set(out["passages"][0]) == {"rank", "score", "text", "source", "board", "meeting_date", "doc_type",
+                                       "item", "item_title", "page", "priority"}
+    assert out["filters"]["from"] == "2025-12-01"
+    ans = json.loads(runner.invoke(app, ["ask", HEADLINE, "--json", *home]).output)
+    assert {"question", "answer", "found", "filters", "citations", "passages"} <= set(ans)
+    assert ans["found"] is True and ans["citations"][0]["item"] == "38"
+    batch = tmp_path / "q.jsonl"
+    batch.write_text('{"id": "a", "question": "prior resolutions on pandemic planning"}\n'
+                     '{"id": "b", "question": "who presented that report?", "history": ["what was resolved on dementia in December 2025?"]}\n'
+                     '{"id": "c", "question": ""}\n')
+    lines = [json.loads(line) for line in runner.invoke(app, ["ask", "--questions", str(batch), *home]).output.splitlines()]
+    assert [line["id"] for line in lines] == ["a", "b", "c"]
+    assert lines[0]["citations"][0]["item"] == "42" and lines[1]["citations"][0]["item"] == "37"
+    assert "empty" in lines[2]["error"]
+
+
+def test_cli_without_an_index_says_to_ingest(tmp_path):
+    result = CliRunner().invoke(app, ["ask", HEADLINE, "--home", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "boardqa ingest corpus/" in result.output and "Traceback" not in result.output
