@@ -7,7 +7,7 @@ export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run test setup eval bench clean
+.PHONY: run test setup browser eval bench clean
 
 $(BIN)/boardqa: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -23,7 +23,11 @@ run: setup
 	$(BIN)/boardqa ingest corpus/
 	$(BIN)/boardqa ui --host 127.0.0.1 --port 7860
 
-test: setup
+# Debian's Chromium for the browser test (Playwright drives it; its own browser download fails here)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+test: setup browser
 	$(BIN)/python -m pytest
 
 eval: setup

@@ -14,13 +14,13 @@ from llama_index.core.retrievers import BaseRetriever, QueryFusionRetriever
 from llama_index.retrievers.bm25 import BM25Retriever
 
 from index.embed import load_embedder
-from ingest.read import SUPPORTED
+from ingest.pipeline import discover
 
 Retrieve = Callable[[str, int], list[str]]
 
 
 def _documents(corpus: Path) -> list[Document]:
-    files = sorted(p for p in corpus.rglob("*") if p.suffix.lower() in SUPPORTED and p.suffix.lower() != ".pdf")
+    files = [p for p in discover([corpus]) if p.suffix.lower() != ".pdf"]  # the same files boardqa reads
     return [Document(text=p.read_text(encoding="utf-8"), metadata={"source": p.name}) for p in files]
 
 

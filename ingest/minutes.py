@@ -41,7 +41,7 @@ def parse_minutes(doc: BoardDocument) -> tuple[tuple[Line, ...], list[MinuteItem
     """The preamble (attendance) and the numbered minute items of a set of minutes."""
     lines = doc.lines
     run = _longest_run(_candidates(lines))
-    if len(run) < 2:
+    if not run:
         return lines, []
     items = []
     for n, (start, number, title) in enumerate(run):

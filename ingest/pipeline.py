@@ -33,11 +33,13 @@ class FileResult:
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:
-    """The files to ingest: given files as they are, directories searched for supported types."""
+    """The files to ingest: given files as they are; folders searched for supported types, leaving out
+    hidden files and README files (a folder's description, not a paper)."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
             found += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED
+                            and not p.name.upper().startswith("README")
                             and not any(part.startswith(".") for part in p.relative_to(path).parts))
         else:
             found.append(path)
