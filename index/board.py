@@ -123,6 +123,13 @@ class BoardIndex:
         """(chunk_id, BM25 score) of the k best keyword matches, best first; only `allowed` ids when given."""
         return self._current().keywords.search(query, k, allowed)
 
+    def embeddings(self, ids: list[str]) -> np.ndarray:
+        """Unit vectors of these chunks, in the order given (zeros for ids not in Chroma)."""
+        stored = self._vectors.embeddings(ids)
+        width = len(next(iter(stored.values()))) if stored else 0
+        rows = [np.asarray(stored[i], np.float32) if i in stored else np.zeros(width, np.float32) for i in ids]
+        return np.vstack(rows) if rows and width else np.empty((0, width), np.float32)
+
     def chunk(self, chunk_id: str) -> Chunk:
         """The stored chunk with this id (KeyError if the store no longer has it)."""
         return self._current().chunks[chunk_id]

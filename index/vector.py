@@ -77,6 +77,14 @@ class VectorIndex:
             found.update(zip(page["ids"], page["metadatas"]))
         return found
 
+    def embeddings(self, ids: list[str]) -> dict[str, list[float]]:
+        """The stored vectors of these chunk ids, read in batches."""
+        found: dict[str, list[float]] = {}
+        for start in range(0, len(ids), _BATCH):
+            page = self.collection.get(ids=ids[start:start + _BATCH], include=["embeddings"])
+            found.update(zip(page["ids"], page["embeddings"]))
+        return found
+
     def add(self, nodes: list[TextNode]) -> None:
         """Store nodes that carry their embeddings."""
         if nodes:

@@ -8,7 +8,7 @@ import numpy as np
 
 from ingest.registry import Priority, phrase_pattern
 
-SIMILARITY_THRESHOLD = 0.45
+SIMILARITY_THRESHOLD = 0.5
 
 
 def keyword_tags(text: str, priorities: Sequence[Priority]) -> tuple[str, ...]:

@@ -11,7 +11,7 @@ from ingest.schema import Chunk, date_int
 from qa.schema import Boosts, Filters, Passage, QueryPlan
 
 RRF_K = 60
-CANDIDATES = 60
+CANDIDATES = 100
 WEIGHTS = {"keyword": 1.0, "vector": 1.0}
 BOOST = {"kind": 0.6, "doc_type": 0.2, "board": 0.1, "priority": 0.1, "year": 0.1}
 

@@ -9,9 +9,10 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from index import BoardIndex, SyncReport, load_embedder
+from index import BoardIndex, SyncReport, embed_texts, load_embedder
 from index import Filters as IndexFilters
 from ingest.pipeline import FileResult, ingest_paths
+from ingest.priority import keyword_tags, merge_tags, similarity_tags
 from ingest.registers import filter_documents, filter_resolutions, resolve_board
 from ingest.registry import load_boards, load_priorities
 from ingest.schema import DocMeta, Resolution, date_int
@@ -73,7 +74,34 @@ class BoardQA:
             files = ingest_paths(paths, self.store, self.settings, prune=prune, progress=progress)
             if not self.store.exists():
                 return IngestReport(files, SyncReport(0, 0, 0))
-            return IngestReport(files, self.index.sync(embed_progress))
+            sync = self.index.sync(embed_progress)
+            if sync.added:
+                self._retag()
+            return IngestReport(files, sync)
+
+    def retag(self) -> int:
+        """Re-tag every stored chunk with the priority taxonomy (keywords and similarity), without
+        re-reading any file; returns how many chunks changed."""
+        with self.store.writer():
+            return self._retag()
+
+    def _retag(self) -> int:
+        chunks = self.store.chunks()
+        names = [p.name for p in self.priorities]
+        if not chunks or not names:
+            return 0
+        vectors = self.index.embeddings([c.chunk_id for c in chunks])
+        described = embed_texts(self.index.embed_model, [p.description for p in self.priorities])
+        similar = similarity_tags(vectors, described, names)
+        changed = []
+        for chunk, near in zip(chunks, similar):
+            tags = merge_tags(keyword_tags(f"{chunk.header}\n{chunk.text}", self.priorities), near, order=names)
+            if tags != chunk.priority:
+                changed.append(replace(chunk, priority=tags))
+        if changed:
+            self.store.update_chunks(changed)
+            self.index.sync()
+        return len(changed)
 
     def remove(self, source: str) -> SyncReport:
         """Remove one ingested file from the store and both indexes."""

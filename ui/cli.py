@@ -136,6 +136,16 @@ def resolutions(board: Annotated[Optional[str], typer.Option(help="Board name or
         console.print(f"{len(found)} resolution(s)", style="dim")
 
 
+@app.command()
+def retag(home: HomeOption = None) -> None:
+    """Re-tag stored chunks with the priority taxonomy (after editing priorities.toml); no file is re-read."""
+    try:
+        changed = BoardQA(_settings(home)).retag()
+    except BoardQAError as err:
+        _fail(err)
+    console.print(f"{changed} chunks re-tagged")
+
+
 BoardOption = Annotated[Optional[str], typer.Option("--board", help="Only this board (name or alias)")]
 FromOption = Annotated[Optional[str], typer.Option("--from", help="Meetings on or after, YYYY-MM-DD")]
 ToOption = Annotated[Optional[str], typer.Option("--to", help="Meetings on or before, YYYY-MM-DD")]
