@@ -16,7 +16,9 @@ from qa.schema import Boosts, Filters, QueryPlan
 MAX_QUESTION_CHARS = 1000
 _RESOLUTION_WORDS = re.compile(r"\b(?:resolv\w*|resolution\w*|decid\w*|decision\w*|agree[ds]?|approv\w*|endors\w*|"
                                r"determin\w*|ratif\w*|sign(?:ed)? off|voted?)\b", re.I)
-_TYPE_WORDS = [("minutes", re.compile(r"\bminutes\b", re.I)), ("strategy", re.compile(r"\bstrateg(?:y|ies)\b", re.I)),
+_TYPE_WORDS = [("minutes", re.compile(r"\bminutes\b", re.I)),
+               # a front sheet holds the venue, time, chair, membership and the next meeting's date
+               ("agenda", re.compile(r"\b(?:venue|where was|where is|location|chairs?|chairman|chairing|membership|members of the board|next meeting|meeting (?:after|held))\b", re.I)), ("strategy", re.compile(r"\bstrateg(?:y|ies)\b", re.I)),
                ("plan", re.compile(r"\bplans?\b", re.I)), ("agenda", re.compile(r"\bagendas?\b", re.I)),
                ("presentation", re.compile(r"\b(?:slides?|deck|presentation)\b", re.I))]
 _YEAR = re.compile(r"\b(?P<prep>in|during|for|of|throughout|since|after|from|before|until|by)?\s*(?P<year>(?:19|20)\d{2})\b(?![/\-–]\d)", re.I)
@@ -26,10 +28,11 @@ _PACK_WORDS = re.compile(r"\b(?:packs?|agendas?)\b", re.I)
 _SINCE = re.compile(r"\b(?:since|after|from)\s*$", re.I)
 _BEFORE = re.compile(r"\b(?:before|until|by|up to)\s*$", re.I)
 _FOLLOWUP = re.compile(r"^(?:and|but|also|what about|how about|and what about)\b|\b(?:that|this|those|these|it|they|"
-                       r"them|its|their|the same|there)\b", re.I)
+                       r"them|its|their|the same|there|one|ones|he|she|him|her)\b", re.I)
 _QUESTION_WORDS = re.compile(r"\b(?:what|which|who|whom|when|where|why|how|was|were|is|are|did|does|do|the|a|an|"
                              r"on|about|of|in|at|to|for|by|its|it|that|this|board|and|any|has|have|had|been|be|"
-                             r"there|tell|me|show|list|give|please|prior|previous|all|since|after|before|until|during|its|their|what about|how about)\b", re.I)
+                             r"there|tell|me|show|list|give|please|prior|previous|all|since|after|before|until|during|its|their|what about|how about|"
+                             r"say|says|said|mention\w*)\b", re.I)
 
 
 def _clean_question(question: str) -> str:
