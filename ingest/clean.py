@@ -14,6 +14,7 @@ _MARKUP = [
     (re.compile(r"<sup>.*?</sup>", re.IGNORECASE), ""),  # footnote markers
     (re.compile(r"</?[a-zA-Z][^<>]*>"), " "),  # HTML tags
     (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),  # [text](link)
+    (re.compile(r"(?<=\w)(?:\*\*)+(?=\w)"), " "),  # "APPENDIX**TERMS": bold between words is a word break
     (re.compile(r"\*\*|__"), ""),  # bold
     (re.compile(r"^#{1,6}\s+"), ""),  # markdown headings
 ]

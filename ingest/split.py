@@ -88,7 +88,57 @@ def find_segments(lines: list[Line]) -> list[Segment]:
             starts.append((i, "appendix", None))
     ends = [s[0] for s in starts[1:]] + [len(lines)]
     segments = [Segment(kind, start, end, date) for (start, kind, date), end in zip(starts, ends)]
-    return _absorb_preambles([s for s in segments if _has_text(lines, s.start, s.end)], lines)
+    segments = _absorb_preambles([s for s in segments if _has_text(lines, s.start, s.end)], lines)
+    return [part for seg in segments for part in _split_listed_appendices(seg, lines)]
+
+
+_LISTED = re.compile(r"^appendix(?:\s+[a-z0-9]{1,3})?\s*[-–:]\s*(.{4,})$", re.IGNORECASE)
+_BARE = re.compile(r"^appendix\s*:?$", re.IGNORECASE)
+_WORD_STOP = frozenset("the of and for to in on a an by with from at as our version update revised".split())
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]+", text.lower()) if w not in _WORD_STOP and len(w) > 1}
+
+
+def _listed_appendices(lines: list[Line], seg: Segment) -> list[tuple[int, str]]:
+    """Appendix titles a cover report lists ("Appendix 1 – Needs Assessment"), with the line after each."""
+    found = []
+    for i in range(seg.start, seg.end):
+        text = lines[i].text
+        if m := _LISTED.match(text):
+            found.append((i + 1, m[1]))
+        elif _BARE.match(text):
+            nxt = next(((j, lines[j].text) for j in range(i + 1, min(i + 4, seg.end)) if lines[j].text), None)
+            if nxt:
+                found.append((nxt[0] + 1, nxt[1].lstrip("-• ")))
+    return found
+
+
+def _split_listed_appendices(seg: Segment, lines: list[Line]) -> list[Segment]:
+    """A report whose cover lists its appendices is split where each listed title appears as a heading."""
+    if seg.kind != "report":
+        return [seg]
+    starts: list[int] = []
+    for after, title in _listed_appendices(lines, seg):
+        wanted = _words(title)
+        if len(wanted) < 2:
+            continue
+        best, best_share = None, 0.5  # the heading that carries most of the listed title, earliest on ties
+        for j in range(max(after, starts[-1] + 1 if starts else after), seg.end):
+            text = lines[j].text
+            if not text or len(text) > 90 or text.endswith(".") or _LISTED.match(text):
+                continue
+            overlap = len(wanted & _words(text))
+            if overlap >= 2 and overlap / len(wanted) > best_share - (1e-9 if best is None else 0):
+                best, best_share = j, overlap / len(wanted)
+        if best is not None:
+            starts.append(best)
+    if not starts:
+        return [seg]
+    bounds = [seg.start, *starts, seg.end]
+    return [Segment(seg.kind if n == 0 else "appendix", a, b, seg.header_date if n == 0 else None)
+            for n, (a, b) in enumerate(zip(bounds, bounds[1:]))]
 
 
 def _absorb_preambles(segments: list[Segment], lines: list[Line]) -> list[Segment]:

@@ -26,7 +26,13 @@ def test_county_pack_splits_into_agenda_minutes_and_reports(corpus_store):
     assert titles["8"] == "Better Care Fund - Quarter 3 update"
     assert titles["12"] == "NHS Transformation and Transition"
     appendices = [d for d in docs if d.doc_type == "appendix"]
-    assert {a.item for a in appendices} >= {"7", "8", "11", "12"}
+    assert {a.item for a in appendices} == {"6", "7", "8", "10", "11", "12", "13"}
+    # appendices listed on a cover report are found where their titles appear as headings
+    by_title = {a.title: a.item for a in appendices}
+    assert by_title["Our Cluster Integrated Needs Assessment"] == "11"
+    assert by_title["UHL-UHN Group Clinical Strategy"] == "10"
+    assert any("children and families partnership terms of reference" in t.lower() and item == "6"
+               for t, item in by_title.items())
 
 
 def test_city_pack_minutes_are_dated_by_the_meeting_they_record(corpus_store):
