@@ -38,16 +38,20 @@ def best_sentences(text: str, terms: set[str], limit: int = 2) -> str:
     return " ".join(sentences[i] for i in chosen)[:700]
 
 
-def cite_line(c: Citation) -> str:
-    """One line of the sources list a member can check."""
-    p = c.passage
+def source_line(p: Passage) -> str:
+    """Where a passage comes from, as a member would check it: board, date, document, item, page, file."""
     parts = [p.board or "no board", p.meeting_date or "undated", p.doc_title]
     if p.item:
         parts.append(f"{'minute' if p.doc_type == 'minutes' else 'item'} {p.item}" + (f" {p.item_title}" if p.item_title else ""))
     if p.page:
         parts.append(f"p. {p.page}")
     parts.append(p.source)
-    return f"[{c.number}] " + ", ".join(parts)
+    return ", ".join(parts)
+
+
+def cite_line(c: Citation) -> str:
+    """One line of the sources list."""
+    return f"[{c.number}] {source_line(c.passage)}"
 
 
 _LABEL = re.compile(r"^(RESOLVED|NOTED|DEFERRED):$", re.M)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Optional
@@ -19,6 +20,7 @@ from ingest.registers import filter_documents, filter_resolutions, resolve_board
 from ingest.registry import load_boards
 from ingest.settings import Settings
 from ingest.store import Store
+from qa.answer import source_line
 from qa.schema import Answer, Filters
 from qa.service import BoardQA
 
@@ -187,6 +189,29 @@ def _answer_json(answer: Answer) -> dict:
     return data
 
 
+def _each_question(question: str | None, history: list[str] | None, questions: Path | None,
+                   run: Callable[[dict], object], to_json: Callable[[object], dict], show: Callable[[object], None]) -> None:
+    """One question, shown by `show`; or a JSONL batch, one JSON line per question (errors included)."""
+    for q in _questions(question, history, questions):
+        try:
+            result = run(q)
+        except BoardQAError as err:
+            if questions is None:
+                _fail(err)
+            print(json.dumps({"id": q["id"], "question": q["question"], "error": str(err)}))
+            continue
+        if questions is not None:
+            print(json.dumps({"id": q["id"], **to_json(result)}))
+        else:
+            show(result)
+
+
+def _retrieval_json(result: tuple) -> dict:
+    plan, found = result
+    return {"question": plan.question, "filters": {**plan.filters.to_dict(), "understood": list(plan.understood)},
+            "passages": [_passage_json(p) for p in found.passages]}
+
+
 @app.command()
 def retrieve(question: Annotated[Optional[str], typer.Argument(help="The question")] = None,
              k: Annotated[int, typer.Option("--k", min=1, max=100, help="How many passages")] = 10,
@@ -198,32 +223,21 @@ def retrieve(question: Annotated[Optional[str], typer.Argument(help="The questio
     """Show the passages retrieval finds for a question, best first."""
     system = BoardQA(_settings(home))
     explicit = _explicit(system, board, date_from, date_to, doc_type, priority)
-    for q in _questions(question, history, questions):
-        try:
-            plan, found = system.retrieve(q["question"], history=q["history"], filters=explicit, k=k)
-        except BoardQAError as err:
-            if questions is None:
-                _fail(err)
-            print(json.dumps({"id": q["id"], "question": q["question"], "error": str(err)}))
-            continue
-        out = {"question": plan.question, "filters": {**plan.filters.to_dict(), "understood": list(plan.understood)},
-               "passages": [_passage_json(p) for p in found.passages]}
-        if questions is not None:
-            print(json.dumps({"id": q["id"], **out}))
-        elif as_json:
-            print(json.dumps(out, indent=1))
-        else:
-            console.print(f"[dim]understood: {escape('; '.join(plan.understood) or 'no filters')}[/dim]")
-            for p in found.passages:
-                console.print(f"[bold]{p.rank}.[/bold] {escape(_where(p))}  [dim]score {p.score:.4f}[/dim]")
-                console.print(p.text[:400], markup=False, highlight=False)
-                console.print()
 
+    def show(result: tuple) -> None:
+        if as_json:
+            print(json.dumps(_retrieval_json(result), indent=1))
+            return
+        plan, found = result
+        console.print(f"[dim]understood: {escape('; '.join(plan.understood) or 'no filters')}[/dim]")
+        for p in found.passages:
+            console.print(f"[bold]{p.rank}.[/bold] {escape(source_line(p))}  [dim]score {p.score:.4f}[/dim]")
+            console.print(p.text[:400], markup=False, highlight=False)
+            console.print()
 
-def _where(p) -> str:
-    item = f", {'minute' if p.doc_type == 'minutes' else 'item'} {p.item} {p.item_title or ''}" if p.item else ""
-    page = f", p. {p.page}" if p.page else ""
-    return f"{p.board or 'no board'}, {p.meeting_date or 'undated'}, {p.doc_title}{item}{page} ({p.source})"
+    _each_question(question, history, questions,
+                   lambda q: system.retrieve(q["question"], history=q["history"], filters=explicit, k=k),
+                   _retrieval_json, show)
 
 
 @app.command()
@@ -236,22 +250,18 @@ def ask(question: Annotated[Optional[str], typer.Argument(help="The question")] 
     """Answer a question from the papers, quoting them, with numbered sources."""
     system = BoardQA(_settings(home))
     explicit = _explicit(system, board, date_from, date_to, doc_type, priority)
-    for q in _questions(question, history, questions):
-        try:
-            answer = system.ask(q["question"], history=q["history"], filters=explicit)
-        except BoardQAError as err:
-            if questions is None:
-                _fail(err)
-            print(json.dumps({"id": q["id"], "question": q["question"], "error": str(err)}))
-            continue
-        if questions is not None:
-            print(json.dumps({"id": q["id"], **_answer_json(answer)}))
-        elif as_json:
+
+    def show(answer: Answer) -> None:
+        if as_json:
             print(json.dumps(_answer_json(answer), indent=1))
-        else:
-            if answer.plan.understood:
-                console.print(f"[dim]understood: {escape('; '.join(answer.plan.understood))}[/dim]")
-            console.print(answer.text, markup=False, highlight=False)
+            return
+        if answer.plan.understood:
+            console.print(f"[dim]understood: {escape('; '.join(answer.plan.understood))}[/dim]")
+        console.print(answer.text, markup=False, highlight=False)
+
+    _each_question(question, history, questions,
+                   lambda q: system.ask(q["question"], history=q["history"], filters=explicit),
+                   _answer_json, show)
 
 
 @app.command(name="eval")
