@@ -185,22 +185,74 @@ def build_documents(lines: list[Line], *, source: str, fid: str, boards: tuple[B
     front = lines[segments[0].start:segments[0].end]
     front_head = _head_text(front, 60)
     pack_date = next((d.value.isoformat() for d in find_dates(front_head)), None)
-    pack_board = detect_board(front_head, boards)
-    mapper = ItemMapper(parse_agenda(front), pack_date)
+    agenda = parse_agenda(front)
+    context = dict(source=source, fid=fid, boards=boards, pack_date=pack_date, pack_board=detect_board(front_head, boards))
+    docs = _map_segments(lines, segments, ItemMapper(agenda, pack_date), {}, **context)
+    found = _headerless_papers(lines, segments, docs, ItemMapper(agenda, pack_date).papers)
+    if not found:
+        return docs
+    starts = sorted(found)
+    for start in starts:
+        seg = next(s for s in segments if s.start < start < s.end)
+        i = segments.index(seg)
+        segments[i:i + 1] = [Segment(seg.kind, seg.start, start, seg.header_date), Segment("report", start, seg.end)]
+    return _map_segments(lines, segments, ItemMapper(agenda, pack_date), found, **context)
+
+
+def _map_segments(lines: list[Line], segments: list[Segment], mapper: ItemMapper, titles: dict[int, str], *,
+                  source: str, fid: str, boards: tuple[Board, ...], pack_date: str | None,
+                  pack_board: str | None) -> list[BoardDocument]:
+    """Each segment of a pack as a document with its metadata, in order (agenda items assigned in turn)."""
     docs: list[BoardDocument] = []
     parent: DocMeta | None = None
     for n, seg in enumerate(segments):
         seg_lines = lines[seg.start:seg.end]
         meta = _segment_meta(seg, seg_lines, doc_id=f"{fid}:{n:02d}", source=source, pack_date=pack_date,
                              board=detect_board(_head_text(seg_lines), boards) or pack_board,
-                             mapper=mapper, parent=parent)
+                             mapper=mapper, parent=parent, title=titles.get(seg.start))
         parent = meta if meta.doc_type not in ("appendix", "agenda", "minutes") else parent
         docs.append(BoardDocument(meta, tuple(seg_lines)))
     return docs
 
 
+_COVER_MARKER = re.compile(r"^(?:executive summary|purpose of (?:the )?report|summary|introduction|background|"
+                           r"recommendations?)\W*$", re.IGNORECASE)
+
+
+def _headerless_papers(lines: list[Line], segments: list[Segment], docs: list[BoardDocument],
+                       papers: list[AgendaItem]) -> dict[int, str]:
+    """Where agenda papers that lost their cover header begin: after the previous paper starts, the first
+    cover-sheet heading ("EXECUTIVE SUMMARY") followed closely by most of the item's title words."""
+    assigned = {d.meta.item for d in docs}
+    found: dict[int, str] = {}
+    floor = 0
+    for item in papers:
+        if item.number in assigned:
+            floor = max([floor] + [seg.start for seg, d in zip(segments, docs) if d.meta.item == item.number])
+            continue
+        later = [seg.start for seg, d in zip(segments, docs) if d.meta.item and d.meta.item.isdigit()
+                 and item.number.isdigit() and int(d.meta.item) > int(item.number)]
+        ceiling = min(later, default=len(lines))
+        start = _cover_start(lines, floor + 10, ceiling, content_words(item.title))
+        if start is not None:
+            found[start] = item.title
+            floor = start
+    return found
+
+
+def _cover_start(lines: list[Line], start: int, end: int, wanted: set[str]) -> int | None:
+    need = max(2, -(-len(wanted) * 3 // 5))  # three fifths of the title's words
+    for i in range(start, end):
+        if not _COVER_MARKER.match(lines[i].text):
+            continue
+        following = " ".join(line.text for line in lines[i + 1:i + 8] if line.text)[:400]
+        if len(wanted & content_words(following)) >= need:
+            return i
+    return None
+
+
 def _segment_meta(seg: Segment, seg_lines: list[Line], *, doc_id: str, source: str, pack_date: str | None,
-                  board: str | None, mapper: ItemMapper, parent: DocMeta | None) -> DocMeta:
+                  board: str | None, mapper: ItemMapper, parent: DocMeta | None, title: str | None = None) -> DocMeta:
     head = _head_text(seg_lines)
     page_start, page_end = _pages(seg_lines)
     common = dict(doc_id=doc_id, source=source, pack_date=pack_date, page_start=page_start, page_end=page_end)
@@ -212,7 +264,7 @@ def _segment_meta(seg: Segment, seg_lines: list[Line], *, doc_id: str, source: s
         title = f"Minutes of the meeting held on {date.strftime('%-d %B %Y')}" if date else "Minutes"
         return DocMeta(title=title, doc_type="minutes", board=board, meeting_date=date.isoformat() if date else None,
                        item=item.number if item else None, item_title=item.title if item else None, **common)
-    title = _title(seg_lines, seg.kind)
+    title = title or _title(seg_lines, seg.kind)
     if seg.kind == "appendix" and parent is not None:
         return DocMeta(title=title, doc_type="appendix", board=parent.board, meeting_date=parent.meeting_date,
                        period=_period(title), item=parent.item, item_title=parent.item_title, **common)
