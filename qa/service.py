@@ -187,6 +187,12 @@ class BoardQA:
         return filter_documents(self.store.documents(), board=resolve_board(board, self.boards), doc_type=doc_type)
 
     def resolutions(self, *, board: str | None = None, start: date | None = None, end: date | None = None,
-                    search: str | None = None, statuses: Sequence[str] | None = None) -> list[Resolution]:
-        return filter_resolutions(self.store.resolutions(), board=resolve_board(board, self.boards), start=start,
-                                  end=end, search=search, statuses=statuses)
+                    search: str | None = None, statuses: Sequence[str] | None = None,
+                    priority: str | None = None) -> list[Resolution]:
+        """The resolution register, filtered; a priority matches the tags of the decision's own chunk."""
+        found = filter_resolutions(self.store.resolutions(), board=resolve_board(board, self.boards), start=start,
+                                   end=end, search=search, statuses=statuses)
+        if not priority:
+            return found
+        tagged = {(c.doc_id, c.item) for c in self.store.chunks() if c.kind == "resolution" and priority in c.priority}
+        return [r for r in found if (r.doc_id, r.minute) in tagged]

@@ -74,6 +74,9 @@ def test_resolution_register_filters(app_system):
     assert [(r[0], r[2], r[3]) for r in rows] == [(COUNTY, "42", "Pandemic Planning")]
     december = resolution_rows(app_system, "", COUNTY, "2025-12-01", "2025-12-31")
     assert len(december) == 9
+    mental = resolution_rows(app_system, "", ANY, "", "", "Mental Health")
+    assert {r[2] for r in mental} >= {"36", "37"} and "42" not in {r[2] for r in mental}
+    assert resolution_rows(app_system, "", ANY, "not a date", "") == []  # a warning, not a crash
 
 
 def test_upload_names_cannot_escape_the_upload_folder(app_system, tmp_path):

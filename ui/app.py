@@ -113,20 +113,29 @@ def respond(system: BoardQA, message: str, chat: list[dict], board: str | None, 
     yield chat + [{"role": "assistant", "content": answer_markdown(answer)}], sources_html(answer), f"**Understood:** {understood}"
 
 
+def _register(system: BoardQA, search: str | None, board: str | None, date_from: str | None,
+              date_to: str | None, priority: str | None) -> list:
+    return system.resolutions(board=None if board in (None, ANY) else board, start=_day(date_from, "From"),
+                              end=_day(date_to, "To"), search=search or None,
+                              priority=None if priority in (None, ANY) else priority)
+
+
 def resolution_rows(system: BoardQA, search: str | None, board: str | None, date_from: str | None,
-                    date_to: str | None) -> list[list[str]]:
+                    date_to: str | None, priority: str | None = ANY) -> list[list[str]]:
     """The resolution register as table rows."""
-    found = system.resolutions(board=None if board in (None, ANY) else board, start=_day(date_from, "From"),
-                               end=_day(date_to, "To"), search=search or None)
+    try:
+        found = _register(system, search, board, date_from, date_to, priority)
+    except BoardQAError as err:
+        gr.Warning(str(err))
+        return []
     return [[r.board or "", r.meeting_date or "", r.minute, r.title, r.status, r.text, r.source] for r in found]
 
 
 def resolutions_csv_file(system: BoardQA, search: str | None, board: str | None, date_from: str | None,
-                         date_to: str | None) -> str:
+                         date_to: str | None, priority: str | None = ANY) -> str:
     """The filtered register written to a CSV file for download."""
     from ingest.registers import resolutions_csv
-    found = system.resolutions(board=None if board in (None, ANY) else board, start=_day(date_from, "From"),
-                               end=_day(date_to, "To"), search=search or None)
+    found = _register(system, search, board, date_from, date_to, priority)
     path = Path(tempfile.mkdtemp(prefix="boardqa-")) / "resolutions.csv"
     path.write_text(resolutions_csv(found), encoding="utf-8")
     return str(path)
@@ -223,11 +232,12 @@ def build_app(system: BoardQA) -> gr.Blocks:
                 r_board = gr.Dropdown(boards, value=ANY, label="Board")
                 r_from = gr.Textbox(label="From (YYYY-MM-DD)")
                 r_to = gr.Textbox(label="To (YYYY-MM-DD)")
+                r_priority = gr.Dropdown(priorities, value=ANY, label="Priority")
             headers = ["board", "meeting date", "minute", "title", "status", "text", "source"]
             table = gr.Dataframe(headers=headers, value=lambda: resolution_rows(system, None, ANY, None, None),
                                  wrap=True, interactive=False, elem_id="resolutions")
             download = gr.DownloadButton("Download CSV")
-            inputs = [r_search, r_board, r_from, r_to]
+            inputs = [r_search, r_board, r_from, r_to, r_priority]
             for control in inputs:
                 control.change(lambda *a: resolution_rows(system, *a), inputs, table)
             download.click(lambda *a: resolutions_csv_file(system, *a), inputs, download)
