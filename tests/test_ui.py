@@ -121,15 +121,19 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def served(app_system):
+def served(system, tmp_path_factory):
+    """`boardqa ui` in its own process, on a copy of the index that no other process has open."""
+    home = tmp_path_factory.mktemp("served-home")
+    shutil.copytree(system.settings.home, home, dirs_exist_ok=True)
     port = _free_port()
-    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"}
-    proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "ui", "--port", str(port),
-                             "--home", str(app_system.settings.home)], cwd=REPO, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    log = home / "ui.log"
+    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "PYTHONUNBUFFERED": "1"}
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "ui", "--port", str(port), "--home", str(home)],
+                                cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 180
-    while time.time() < deadline:
+    deadline = time.time() + 420  # imports and the model load slowly on a busy two-core machine
+    while time.time() < deadline and proc.poll() is None:
         try:
             if urllib.request.urlopen(url, timeout=2).status == 200:
                 break
@@ -137,7 +141,7 @@ def served(app_system):
             time.sleep(1)
     else:
         proc.kill()
-        pytest.fail("the app did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
+        pytest.fail("the app did not start: " + log.read_text(errors="replace")[-3000:])
     yield url
     proc.terminate()
     proc.wait(timeout=30)
