@@ -17,8 +17,8 @@ from conftest import COUNTY, REPO
 from ingest.errors import ConfigError
 from ingest.settings import Settings
 from qa.service import BoardQA
-from ui.app import (ANY, auth_from_env, highlight, library_rows, resolution_rows, respond, safe_upload_name,
-                    upload, user_questions)
+from ui.app import (ANY, auth_from_env, highlight, library_rows, remove_document, resolution_rows, respond,
+                    safe_upload_name, upload, user_questions)
 
 HEADLINE = "What was resolved on neighbourhoods in December 2025?"
 ARTIFACTS = REPO / "test-artifacts"
@@ -95,6 +95,12 @@ def test_upload_ingests_and_lists_in_the_library(app_system, tmp_path):
     assert "air-quality-minutes.pdf: added" in status
     assert any(row[0] == "air-quality-minutes.pdf" and row[1] == "minutes" for row in library_rows(app_system))
     assert resolution_rows(app_system, "air quality", ANY, "", "")[0][1] == "2026-06-11"
+
+    assert remove_document(app_system, "air-quality-minutes.pdf") == "Removed air-quality-minutes.pdf."
+    assert not any(row[0] == "air-quality-minutes.pdf" for row in library_rows(app_system))
+    assert resolution_rows(app_system, "air quality", ANY, "", "") == []
+    _, found = app_system.retrieve("air quality monitoring near schools")
+    assert all(p.source != "air-quality-minutes.pdf" for p in found.passages)
 
 
 def test_highlight_marks_the_quote_in_context():
