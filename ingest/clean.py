@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 
 from ingest.schema import Line
 
 BLANK_PAGE = "\x0c"  # kept as a line of its own: a page break that starts a new part
 _BLANK_PAGE_NOTICE = re.compile(r"^\W*this page is intentionally (left )?blank\W*$", re.IGNORECASE)
-_LONE_NUMBER = re.compile(r"^\d{1,4}$")
+_LONE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s+of\s+\d{1,4})?$", re.IGNORECASE)
 _MARKUP = [
     (re.compile(r"~~.*?~~"), ""),  # tracked-change deletions
     (re.compile(r"<sup>.*?</sup>", re.IGNORECASE), ""),  # footnote markers
@@ -31,20 +32,37 @@ def normalise(text: str) -> str:
     return re.sub(r"[ \u2000-\u200b]+", " ", text).strip()
 
 
+def _page_furniture(lines: list[Line]) -> set[str]:
+    """Lines that open or close many pages alike (running headers and footers), where pages are known."""
+    by_page: dict[int, list[str]] = {}
+    for line in lines:
+        if line.page is not None and line.text.strip():
+            by_page.setdefault(line.page, []).append(normalise(line.text))
+    if len(by_page) < 3:
+        return set()
+    edges = Counter(text for texts in by_page.values() for text in {texts[0], texts[-1]})
+    return {text for text, n in edges.items() if n >= max(3, 0.3 * len(by_page)) and len(text) < 80}
+
+
 def clean_lines(lines: list[Line]) -> list[Line]:
-    """Normalised lines without page-number residue, with wrapped lines re-joined."""
+    """Normalised lines without page-number residue, running headers and footers, with wrapped lines re-joined."""
+    furniture = _page_furniture(lines)
     cleaned: list[Line] = []
     for line in lines:
         text = normalise(line.text.replace("\t", " \t "))
         text = re.sub(r" ?\t ?", "\t", text)
         if _BLANK_PAGE_NOTICE.match(text):
             cleaned.append(Line(BLANK_PAGE, line.page))
+        elif text in furniture:
+            cleaned.append(Line("", line.page))
         elif not _LONE_NUMBER.match(text):
             cleaned.append(Line(text, line.page))
     return _rejoin(cleaned)
 
 
 _SMALL_WORDS = frozenset("a an and as at by for from in of on or the to with".split())
+_COMMON_SHORT = frozenset("act age aid air all any day end far few key new old one our out own pay per see set six ten "
+                          "top two use war way".split())  # short words in capitals that are not acronyms
 
 
 def title_case(title: str) -> str:
@@ -56,7 +74,7 @@ def title_case(title: str) -> str:
         bare = word.strip("()'\",.:-")
         if bare.lower() in _SMALL_WORDS:
             words.append(word.lower() if n else word.capitalize())
-        elif len(bare) <= 3 or "/" in bare or any(c.isdigit() for c in bare):
+        elif (len(bare) <= 3 and bare.lower() not in _COMMON_SHORT) or "/" in bare or any(c.isdigit() for c in bare):
             words.append(word)
         else:
             lead = len(word) - len(word.lstrip("(\"'"))

@@ -46,7 +46,12 @@ def parse_agenda(lines: list[Line]) -> list[AgendaItem]:
         if not m or (items and int(m[1]) != int(items[-1].number) + 1) or (not items and m[1] != "1"):
             continue
         title = m[2].split("\t")[0].strip()
-        follow = [next_line.text for next_line in lines[i + 1:i + 20] if next_line.text][:8]
+        follow = []
+        for next_line in lines[i + 1:i + 20]:
+            if _AGENDA_ITEM.match(next_line.text) or len(follow) == 8:
+                break  # the next item's papers are not this item's
+            if next_line.text:
+                follow.append(next_line.text)
         extra = 0
         for text in follow:  # titles in capitals run on over several lines
             if title.isupper() and text.isupper() and not _PAPERS.search(text) and not _AGENDA_ITEM.match(text):
@@ -111,13 +116,17 @@ def _block_after(seg_lines: list[Line], i: int) -> list[str]:
     return block[:4]
 
 
+_SECTION_START = re.compile(r"^(?:purpose|introduction|summary|executive summary|recommendations?|background|contents)\b",
+                            re.IGNORECASE)
+
+
 def _join_title(texts: list[str]) -> str:
     """The first line of a title, with the lines that carry it on (capitals after capitals, or after ':')."""
     parts = texts[:1]
     for text in texts[1:3]:
         prev = parts[-1]
         runs_on = (prev.isupper() and text.isupper()) or prev.endswith((":", "-", "–")) or len(prev) < 25
-        if not runs_on or len(text) > 80 or find_dates(text):
+        if not runs_on or len(text) > 80 or find_dates(text) or _SECTION_START.match(text):
             break
         parts.append(text)
     return _tidy_title(" ".join(parts).strip(" :."))[:160]

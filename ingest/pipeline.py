@@ -46,6 +46,15 @@ def discover(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
+# Bump when parsing changes: the next ingest then re-reads every file instead of skipping it.
+INGEST_VERSION = "1"
+
+
+def fingerprint(path: Path) -> str:
+    """What decides whether a file must be read again: its content hash and the ingest version."""
+    return hashlib.sha256(f"{sha256(path)}:{INGEST_VERSION}".encode()).hexdigest()
+
+
 def sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -103,7 +112,7 @@ def _ingest_one(path: Path, store: Store, settings: Settings, known: dict[str, F
     try:
         if not path.is_file():
             raise IngestError(f"{path}: no such file; check the path")
-        digest = sha256(path)
+        digest = fingerprint(path)
         previous = known.get(path.name)
         if previous and previous.sha256 == digest:
             return FileResult(path.name, "unchanged")

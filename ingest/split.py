@@ -81,7 +81,8 @@ def find_segments(lines: list[Line]) -> list[Segment]:
         elif in_minutes and MINUTES_END.search(text):
             starts.append((i + 1, "continuation", None))
             in_minutes = False
-        elif i > 40 and not (last_kind == "minutes" and i - last_start <= 6) and (date := committee_header(lines, i)):
+        elif ((i > 40 or len(starts) > 1) and not (last_kind == "minutes" and i - last_start <= 6)
+              and (date := committee_header(lines, i))):
             starts.append((i, "report", date))  # the minutes' own heading names the board and date too
             in_minutes = False
         elif not in_minutes and last_kind != "front" and i - last_start >= 40 and _part_break(lines, i):

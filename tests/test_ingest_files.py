@@ -20,7 +20,7 @@ from click.testing import Result
 from typer.testing import CliRunner
 
 from ingest.errors import IndexBusyError
-from ingest.pipeline import FileResult, ingest_paths
+from ingest.pipeline import FileResult, ingest_paths, parse_file
 from ingest.read import read_file
 from ingest.settings import Settings
 from ingest.store import Store
@@ -574,3 +574,48 @@ def test_a_second_writer_is_refused_while_one_holds_the_index(minutes_pdf: Path,
     after = cli("ingest", str(minutes_pdf), "--home", str(settings.home))
     assert after.exit_code == 0, after.output
     assert set(store.files()) == {minutes_pdf.name}
+
+
+def test_a_pack_rendered_as_pdf_splits_by_its_own_headers_and_agenda(tmp_path: Path, settings: Settings) -> None:
+    """Regression: in a short PDF pack the first report header fell within the first 40 lines and was
+    missed, an agenda item took the next item's '(Pages ...)' as its own, and page footers ('Page 3')
+    ended up inside resolution texts."""
+    pages = [
+        ["Meeting: Health and Wellbeing Board", "Date/Time: Thursday, 12 March 2026 at 10.00 am",
+         "Location: City Hall, 115 Charles Street, Leicester", "", "AGENDA",
+         "1. Minutes of the meeting held on 8 January 2026. (Pages 2 - 3)", "2. Declarations of interest.",
+         "3. Air Quality Strategy. (Pages 4 - 5)", "4. Carers Support Update. (Pages 6 - 7)"],
+        ["Minutes of a meeting of the Health and Wellbeing Board held at City Hall on Thursday, 8 January 2026.", "",
+         "11. Smoking Cessation Services.", "The Board considered a report on stop smoking services.", "RESOLVED:",
+         "That the report be noted and a further update be brought in six months."],
+        ["12. Winter Pressures.", "The Board considered winter pressures in urgent care.", "RESOLVED:",
+         "(a) That the winter plan be endorsed;", "(b) That partners report back on discharge delays.", "",
+         "The meeting closed at 11.45am."],
+        ["HEALTH AND WELLBEING BOARD: 12 MARCH 2026", "REPORT OF THE DIRECTOR OF PUBLIC HEALTH", "AIR QUALITY STRATEGY",
+         "", "Purpose of report", "1. To present the draft air quality strategy for approval."],
+        ["2. Nitrogen dioxide levels exceed limits near three schools.", "Recommendation",
+         "3. The Board is requested to approve the strategy."],
+        ["HEALTH AND WELLBEING BOARD: 12 MARCH 2026", "REPORT OF THE DIRECTOR OF ADULT SOCIAL CARE",
+         "CARERS SUPPORT UPDATE", "", "Purpose of report", "1. To update the Board on support for unpaid carers."],
+        ["2. There are 4,200 registered carers in the city.", "Recommendation", "3. The Board is requested to note the update."],
+    ]
+    path = tmp_path / "hwb-pack-2026-03-12.pdf"
+    pdf = canvas.Canvas(str(path))
+    for number, lines in enumerate(pages, start=1):
+        for n, text in enumerate(lines):
+            pdf.drawString(50, 790 - 16 * n, text)
+        pdf.drawString(280, 30, f"Page {number}")
+        pdf.showPage()
+    pdf.save()
+
+    parsed = parse_file(path, settings)
+
+    docs = [(d.doc_type, d.meeting_date, d.item, d.title, d.page_start, d.page_end) for d in parsed.documents]
+    assert docs == [("agenda", "2026-03-12", None, "Agenda", 1, 1),
+                    ("minutes", "2026-01-08", "1", "Minutes of the meeting held on 8 January 2026", 2, 3),
+                    ("report", "2026-03-12", "3", "Air Quality Strategy", 4, 5),
+                    ("report", "2026-03-12", "4", "Carers Support Update", 6, 7)]
+    assert {d.board for d in parsed.documents} == {"Leicester City Health and Wellbeing Board"}
+    texts = {r.minute: (r.text, r.page) for r in parsed.resolutions}
+    assert texts == {"11": ("That the report be noted and a further update be brought in six months.", 2),
+                     "12": ("(a) That the winter plan be endorsed;\n(b) That partners report back on discharge delays.", 3)}
