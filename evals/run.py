@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import time
 import tomllib
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
-from ingest.dates import MONTHS, find_dates, find_months, find_periods
+from ingest.dates import find_dates, find_months, find_periods
 from ingest.errors import QuestionError
 from ingest.registry import Board, Priority, phrase_pattern
 from qa.schema import Boosts, Filters, QueryPlan
