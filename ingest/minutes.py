@@ -7,7 +7,8 @@ from ingest.clean import title_case
 from ingest.split import MINUTES_END
 from ingest.schema import BoardDocument, Line, MinuteItem, Resolution
 
-_ITEM = re.compile(r"^(\d{1,3})\.\s+([A-Z(].{1,150})$")
+# "38. Neighbourhood Models of Care", "Minute 45/25 Better Care Fund", "12 PHARMACEUTICAL NEEDS"
+_ITEM = re.compile(r"^(?:minute\s+)?((\d{1,3})(/\d{2,4})?)(\.)?\s+([A-Z(].{1,150})$", re.IGNORECASE)
 _RESOLVED = re.compile(r"^\W*RESOLVED\b\s*[:\-–]*\s*(.*)$", re.IGNORECASE)
 _DEFERRED = re.compile(r"[^.]*\b(?:deferred|postponed|withdrawn)\b[^.]*\.?", re.IGNORECASE)
 _NOTED = re.compile(r"[^.:]*\b(?:the board|members|the committee)\s+(?:noted|received)\b[^.:]*[.:]?", re.IGNORECASE)
@@ -15,18 +16,22 @@ _PART = re.compile(r"^\(?(?:[a-z]|[ivx]{1,4})\)\s|^That\b")
 _LIST_PREFIX = re.compile(r"^[-•*]\s+")
 
 
-def _candidates(lines: tuple[Line, ...]) -> list[tuple[int, int, str]]:
+def _candidates(lines: tuple[Line, ...]) -> list[tuple[int, int, str, str]]:
+    """Lines that look like minute headings: (line, sequence number, minute label, title)."""
     found = []
     for i, line in enumerate(lines):
         m = _ITEM.match(line.text)
-        if m and not line.text.endswith((",", ";")):
-            found.append((i, int(m[1]), m[2].strip()))
+        if not m or line.text.endswith((",", ";")) or not m[5][0].isupper() and m[5][0] != "(":
+            continue
+        # without a full stop, only "45/25 Title" or a title in capitals reads as a heading
+        if m[4] or m[3] or m[5].isupper():
+            found.append((i, int(m[2]), m[1], m[5].strip()))
     return found
 
 
-def _longest_run(cands: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+def _longest_run(cands: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
     """The longest chain of headings numbered n, n+1, n+2 ... in order: the minute sequence."""
-    best: list[tuple[int, int, str]] = []
+    best: list[tuple[int, int, str, str]] = []
     for start in range(len(cands)):
         run = [cands[start]]
         for cand in cands[start + 1:]:
@@ -44,7 +49,7 @@ def parse_minutes(doc: BoardDocument) -> tuple[tuple[Line, ...], list[MinuteItem
     if not run:
         return lines, []
     items = []
-    for n, (start, number, title) in enumerate(run):
+    for n, (start, _, number, title) in enumerate(run):
         end = run[n + 1][0] if n + 1 < len(run) else len(lines)
         body = list(lines[start + 1:end])
         while body and title.isupper() and body[0].text.isupper() and len(body[0].text) < 80:

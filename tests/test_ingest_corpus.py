@@ -116,3 +116,24 @@ def test_dates_in_the_forms_board_papers_use():
     assert find_dates("31 February 2025") == []
     assert [f.value for f in find_months("progress in Dec 22 and Mar-23")] == [date(2022, 12, 1), date(2023, 3, 1)]
     assert find_periods("Plan 2023 – 2026 and the 2025/26 return") == [(2023, 2026), (2025, 2026)]
+
+
+def test_minute_numbers_in_other_councils_styles():
+    """Minutes elsewhere number items '45/25 Title', 'Minute 46/25 Title' or '12 TITLE IN CAPITALS'."""
+    from ingest.minutes import parse_minutes
+    from ingest.schema import BoardDocument, DocMeta, Line
+
+    def items(text: str):
+        doc = BoardDocument(DocMeta("d", "s", "Minutes", "minutes"), tuple(Line(t) for t in text.splitlines()))
+        return [(i.number, i.title, i.resolution) for i in parse_minutes(doc)[1]]
+
+    assert items("Present: Cllr A\nMinute 45/25 Better Care Fund\nThe Board considered the plan.\n"
+                 "RESOLVED - That the plan be approved.\n46/25 Pharmacy Access\nResolved: That a report be brought.") == [
+        ("45/25", "Better Care Fund", "That the plan be approved."),
+        ("46/25", "Pharmacy Access", "That a report be brought.")]
+    assert items("12 PHARMACEUTICAL NEEDS ASSESSMENT\nRESOLVED: That it be noted.\n13 DATE OF NEXT MEETING\n"
+                 "RESOLVED: That the next meeting be on 1 May 2026.") == [
+        ("12", "Pharmaceutical Needs Assessment", "That it be noted."),
+        ("13", "Date of Next Meeting", "That the next meeting be on 1 May 2026.")]
+    # a plain numbered sentence is not a heading
+    assert items("3 members of the public attended.\n4 Questions were asked.") == []
