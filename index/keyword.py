@@ -60,6 +60,9 @@ def build_keyword_index(chunks: list[Chunk], version: int) -> KeywordIndex:
         return KeywordIndex(None, version, {})
     retriever = BM25Retriever.from_defaults(nodes=[to_node(chunk) for chunk in chunks], similarity_top_k=10,
                                             stemmer=Stemmer.Stemmer(LANGUAGE), language=LANGUAGE)
+    # Searches build a retriever around `retriever.bm25` and read the nodes from its corpus, which
+    # from_defaults keeps only on the retriever; a build loaded from disk carries it on both.
+    retriever.bm25.corpus = retriever.corpus
     return KeywordIndex(retriever, version, _rows(retriever))
 
 
