@@ -51,15 +51,19 @@ class Store:
     def __init__(self, index_dir: Path):
         self.index_dir = index_dir
         self.path = index_dir / "boardqa.sqlite"
+        self._ready = False  # schema and WAL set up once per Store, not on every (hot-path) read
 
     def exists(self) -> bool:
         return self.path.exists()
 
     def _connect(self) -> sqlite3.Connection:
-        self.index_dir.mkdir(parents=True, exist_ok=True)
+        if not self._ready:
+            self.index_dir.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(self.path, timeout=30)
-        conn.execute("PRAGMA journal_mode=WAL")  # readers go on while a writer works
-        conn.executescript(_SCHEMA)
+        if not self._ready:
+            conn.execute("PRAGMA journal_mode=WAL")  # persistent: readers go on while a writer works
+            conn.executescript(_SCHEMA)
+            self._ready = True
         return conn
 
     def _read(self) -> sqlite3.Connection:

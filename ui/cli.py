@@ -16,10 +16,8 @@ from rich.table import Table
 
 from ingest.errors import BoardQAError
 from ingest.pipeline import discover
-from ingest.registers import filter_documents, filter_resolutions, resolve_board, resolutions_csv
-from ingest.registry import load_boards
+from ingest.registers import resolve_board, resolutions_csv
 from ingest.settings import Settings
-from ingest.store import Store
 from qa.answer import source_line
 from qa.schema import Answer, Filters
 from qa.service import BoardQA
@@ -89,10 +87,8 @@ def docs(board: Annotated[Optional[str], typer.Option(help="Board name or alias"
          as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
          home: HomeOption = None) -> None:
     """List ingested documents with their board, dates, type and agenda item."""
-    settings = _settings(home)
     try:
-        found = filter_documents(Store(settings.index_dir).documents(),
-                                 board=resolve_board(board, load_boards(settings.boards_file)), doc_type=doc_type)
+        found = BoardQA(_settings(home)).documents(board=board, doc_type=doc_type)
     except BoardQAError as err:
         _fail(err)
     if as_json:
@@ -116,12 +112,9 @@ def resolutions(board: Annotated[Optional[str], typer.Option(help="Board name or
                 as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
                 home: HomeOption = None) -> None:
     """List resolutions recorded in minutes: officers' register of prior decisions."""
-    settings = _settings(home)
     start, end = _parse_day(date_from, "--from"), _parse_day(date_to, "--to")
     try:
-        found = filter_resolutions(Store(settings.index_dir).resolutions(),
-                                   board=resolve_board(board, load_boards(settings.boards_file)),
-                                   start=start, end=end, search=search, statuses=status)
+        found = BoardQA(_settings(home)).resolutions(board=board, start=start, end=end, search=search, statuses=status)
     except BoardQAError as err:
         _fail(err)
     if as_csv:
