@@ -6,26 +6,10 @@ import re
 from collections.abc import Sequence
 
 from qa.schema import Answer, Citation, Passage, QueryPlan
+from qa.terms import content_terms
 
 MAX_CITATIONS = 3
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+(?=[A-Z(\"'])|\n+")
-_STOP = frozenset("""a an and are as at be been by did do does for from had has have how in is it its of on or that the
-their there these this those to was were what when where which who why will with would about any board boards
-resolved resolve resolution resolutions decided decide decision agreed agree approved approve meeting
-tell me please there many much""".split())
-
-
-def content_terms(text: str) -> set[str]:
-    """Lower-case content words with a plural 's' dropped, for overlap scores."""
-    words = re.findall(r"[a-z0-9][a-z0-9'/-]*", text.lower())
-    return {w[:-1] if w.endswith("s") and len(w) > 4 else w for w in words if w not in _STOP and len(w) > 1}
-
-
-def coverage(question_terms: set[str], text: str) -> float:
-    """The share of the question's content words that a passage contains."""
-    if not question_terms:
-        return 0.0
-    return len(question_terms & content_terms(text)) / len(question_terms)
 
 
 def best_sentences(text: str, terms: set[str], limit: int = 2) -> str:

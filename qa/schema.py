@@ -48,6 +48,12 @@ class QueryPlan:
     intent: str  # "resolution" or "general"
     understood: tuple[str, ...] = ()  # human-readable notes on what was applied
     followup_of: str | None = None
+    expansions: tuple[str, ...] = ()  # acronyms spelled out (and spelled-out forms abbreviated)
+
+    @property
+    def keyword_text(self) -> str:
+        """What the keyword index searches: the topic and its expansions."""
+        return " ".join((self.search_text, *self.expansions))
 
 
 @dataclass(frozen=True)

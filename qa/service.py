@@ -18,9 +18,11 @@ from ingest.registry import load_boards, load_priorities
 from ingest.schema import DocMeta, Resolution, date_int
 from ingest.settings import Settings
 from ingest.store import Store
-from qa.answer import compose, content_terms, coverage
+from qa.acronyms import find_acronyms
+from qa.answer import compose
 from qa.retrieve import CANDIDATES, Retrieval, matches, rank_chunks, similarity
 from qa.schema import Answer, Filters, QueryPlan
+from qa.terms import content_terms, coverage
 from qa.understand import plan_query
 
 _DECIDED = re.compile(r"\b(?:was|were|been|has|have|had)\s+(?:formally\s+)?(?:agreed|approved|endorsed|resolved|decided|ratified)\b"
@@ -59,6 +61,7 @@ class BoardQA:
         self.priorities = load_priorities(settings.priorities_file)
         self._index: BoardIndex | None = None
         self._lock = threading.Lock()
+        self._acronyms: tuple[object, dict[str, str]] = (None, {})
 
     @property
     def index(self) -> BoardIndex:
@@ -112,7 +115,15 @@ class BoardQA:
     def plan(self, question: str, *, history: Sequence[str] = (), filters: Filters | None = None,
              infer_filters: bool = True) -> QueryPlan:
         return plan_query(question, boards=self.boards, priorities=self.priorities, history=history,
-                          explicit=filters, infer_filters=infer_filters)
+                          explicit=filters, infer_filters=infer_filters, acronyms=self.acronyms())
+
+    def acronyms(self) -> dict[str, str]:
+        """The acronyms the indexed papers define, worked out once per index version."""
+        chunks = self.index.chunks()
+        with self._lock:
+            if self._acronyms[0] is not chunks:
+                self._acronyms = (chunks, find_acronyms(chunk.text for chunk in chunks.values()))
+            return self._acronyms[1]
 
     def search(self, plan: QueryPlan, *, k: int = 10) -> Retrieval:
         """Hybrid retrieval within the plan's filters. When the filters match no papers at all, the
@@ -135,7 +146,7 @@ class BoardQA:
                              doc_types=f.doc_types or None)
         vector_text = f"{plan.search_text} {plan.question}" if plan.followup_of else plan.question
         vector = self.index.vector_search(vector_text, CANDIDATES, filters=where)
-        keyword = self.index.keyword_search(plan.search_text, CANDIDATES, allowed=allowed)
+        keyword = self.index.keyword_search(plan.keyword_text, CANDIDATES, allowed=allowed)
         passages = rank_chunks(plan, chunks, keyword=keyword, vector=vector, k=k)
         return tuple(passages), similarity(vector, passages)
 

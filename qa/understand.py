@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 
 from ingest.dates import find_dates, find_months, find_periods
 from ingest.errors import QuestionError
 from ingest.registry import Board, Priority, phrase_pattern
+from qa.acronyms import expand
 from qa.schema import Boosts, Filters, QueryPlan
 
 MAX_QUESTION_CHARS = 1000
@@ -132,7 +133,8 @@ def _topic(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 def plan_query(question: str, *, boards: Sequence[Board], priorities: Sequence[Priority],
-               history: Sequence[str] = (), explicit: Filters | None = None, infer_filters: bool = True) -> QueryPlan:
+               history: Sequence[str] = (), explicit: Filters | None = None, infer_filters: bool = True,
+               acronyms: Mapping[str, str] | None = None) -> QueryPlan:
     """Understand a question (and the earlier questions of the conversation). With infer_filters off,
     what the question implies only favours passages (boosts) and never excludes any."""
     text = _clean_question(question)
@@ -153,10 +155,11 @@ def plan_query(question: str, *, boards: Sequence[Board], priorities: Sequence[P
     boosts = Boosts(boards=favoured, doc_types=("minutes",) if resolution else types,
                     kinds=("resolution",) if resolution else (), priorities=_priorities(text, priorities), years=years)
     topic = _topic(text, date_spans + board_spans)
+    expansions = tuple(expand(topic, acronyms or {}))
     plan = QueryPlan(question=text, search_text=topic, filters=filters, boosts=boosts,
-                     intent="resolution" if resolution else "general")
+                     intent="resolution" if resolution else "general", expansions=expansions)
     if history:
-        plan = _follow_on(plan, history, boards=boards, priorities=priorities)
+        plan = _follow_on(plan, history, boards=boards, priorities=priorities, acronyms=acronyms)
     if not plan.search_text:
         plan = replace(plan, search_text=text)
     if not infer_filters:
@@ -176,12 +179,12 @@ def _is_followup(plan: QueryPlan) -> bool:
 
 
 def _follow_on(plan: QueryPlan, history: Sequence[str], *, boards: Sequence[Board],
-               priorities: Sequence[Priority]) -> QueryPlan:
+               priorities: Sequence[Priority], acronyms: Mapping[str, str] | None) -> QueryPlan:
     """A follow-up keeps the earlier topic, board and dates unless it names its own; it keeps the
     earlier intent only when it asks nothing of its own ("what about the city board?")."""
     if not _is_followup(plan):
         return plan
-    previous = plan_query(history[-1], boards=boards, priorities=priorities, history=history[:-1])
+    previous = plan_query(history[-1], boards=boards, priorities=priorities, history=history[:-1], acronyms=acronyms)
     f, p = plan.filters, previous.filters
     new_dates = f.date_from or f.date_to
     filters = Filters(board=f.board or p.board, date_from=f.date_from if new_dates else p.date_from,
@@ -195,7 +198,8 @@ def _follow_on(plan: QueryPlan, history: Sequence[str], *, boards: Sequence[Boar
                     priorities=mine.priorities or theirs.priorities, years=mine.years or theirs.years)
     intent = plan.intent if asks_own else previous.intent
     return replace(plan, search_text=f"{plan.search_text} {previous.search_text}".strip(), filters=filters,
-                   boosts=boosts, intent=intent, followup_of=previous.question)
+                   boosts=boosts, intent=intent, followup_of=previous.question,
+                   expansions=plan.expansions + previous.expansions)
 
 
 def _apply_explicit(plan: QueryPlan, explicit: Filters | None) -> QueryPlan:
@@ -233,4 +237,6 @@ def _describe(plan: QueryPlan, date_notes: list[str]) -> tuple[str, ...]:
         notes.append(f"priority: {', '.join(b.priorities)}")
     if plan.followup_of:
         notes.append(f"follow-up to: {plan.followup_of}")
+    if plan.expansions:
+        notes.append(f"also searching: {'; '.join(plan.expansions)}")
     return tuple(notes)

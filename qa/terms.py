@@ -1,0 +1,31 @@
+"""Words that carry a question's meaning: for overlap scores, phrase matches and answer sentences."""
+from __future__ import annotations
+
+import re
+
+import Stemmer
+
+STOPWORDS = frozenset("""a an and are as at be been by did do does for from had has have how in is it its of on or that the
+their there these this those to was were what when where which who why will with would about any board boards
+resolved resolve resolution resolutions decided decide decision agreed agree approved approve meeting
+tell me please there many much""".split())
+_WORD = re.compile(r"[a-z0-9][a-z0-9'/-]*")
+
+
+def content_terms(text: str) -> set[str]:
+    """Lower-case content words with a plural 's' dropped, for overlap scores."""
+    words = _WORD.findall(text.lower())
+    return {w[:-1] if w.endswith("s") and len(w) > 4 else w for w in words if w not in STOPWORDS and len(w) > 1}
+
+
+def coverage(question_terms: set[str], text: str) -> float:
+    """The share of the question's content words that a passage contains."""
+    if not question_terms:
+        return 0.0
+    return len(question_terms & content_terms(text)) / len(question_terms)
+
+
+def stems(text: str) -> list[str]:
+    """The content words of a text in order, stemmed ("projected" and "projection" meet)."""
+    # a Stemmer per call: PyStemmer's stemmers are not thread-safe and chat sessions run in threads
+    return Stemmer.Stemmer("english").stemWords([w for w in _WORD.findall(text.lower()) if w not in STOPWORDS])

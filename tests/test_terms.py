@@ -1,0 +1,54 @@
+"""Acronyms the papers define, and the reranking of fused passages by the question's words and phrases."""
+from __future__ import annotations
+
+from ingest.schema import Chunk
+from qa.acronyms import definition, expand, find_acronyms
+from qa.retrieve import term_match
+from qa.understand import plan_query
+
+
+def test_acronyms_are_learnt_from_the_corpus(corpus_store):
+    """Every acronym comes from a definition in the papers themselves, none from a list in the code."""
+    acronyms = find_acronyms(chunk.text for chunk in corpus_store.chunks())
+    assert acronyms["IMD"] == "index of multiple deprivation"
+    assert acronyms["PNA"] == "pharmaceutical needs assessment"
+    assert acronyms["BCF"] == "better care fund"
+    assert acronyms["ICB"].startswith("integrated care board")  # "ICBs" defines the singular too
+    assert "Source" not in acronyms and "Chair" not in acronyms  # bracketed words that spell nothing
+
+
+def test_definition_needs_the_initials_in_order():
+    assert definition("JSNA", "the Joint Strategic Needs Assessment") == "Joint Strategic Needs Assessment"
+    assert definition("LLR", "people in Leicester, Leicestershire and Rutland") == "Leicester Leicestershire and Rutland"
+    assert definition("IMD", "as the tables below show") is None
+
+
+def test_expand_goes_both_ways():
+    acronyms = {"IMD": "index of multiple deprivation", "PNA": "pharmaceutical needs assessment"}
+    assert expand("IMD quintile 1", acronyms) == ["index of multiple deprivation"]
+    assert expand("what the Pharmaceutical Needs Assessment found", acronyms) == ["PNA"]
+    assert expand("IMD (index of multiple deprivation) quintiles", acronyms) == []  # both already there
+    assert expand("imd in lower case is a word, not an acronym", acronyms) == []
+
+
+def test_the_plan_says_what_else_it_searched_for():
+    plan = plan_query("Which areas are in IMD quintile 1?", boards=(), priorities=(),
+                      acronyms={"IMD": "index of multiple deprivation"})
+    assert plan.expansions == ("index of multiple deprivation",)
+    assert "IMD" in plan.search_text and "index of multiple deprivation" in plan.keyword_text
+    assert "also searching: index of multiple deprivation" in plan.understood
+
+
+def _chunk(text: str) -> Chunk:
+    return Chunk(chunk_id="d:00:0000", text=text, header="", kind="text", source="x.txt", doc_id="d:00",
+                 doc_title="A paper", doc_type="report")
+
+
+def test_phrases_count_beyond_their_words():
+    """Bag-of-words scores cannot tell "running cost budgets" from the three words scattered."""
+    question = "running cost budgets of the ICBs"
+    phrase = _chunk("The ICBs must cut running cost budgets by a third.")
+    scattered = _chunk("Budgets for running the ICBs cost more than planned.")
+    unrelated = _chunk("The pharmacy opening hours were reviewed.")
+    assert term_match(question, phrase) > term_match(question, scattered) > term_match(question, unrelated) == 1.0
+    assert term_match("projected growth", _chunk("Projections show growth")) > 1.0  # stems meet
