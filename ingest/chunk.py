@@ -16,6 +16,7 @@ from ingest.schema import BoardDocument, Chunk, DocMeta, Line, MinuteItem
 MAX_CHARS = 1100
 MIN_CHARS = 250
 _HEADING = re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+)?[A-Z][^.!?]{2,80}$")
+_CAPTION = re.compile(r"^\W*(?:Table|Figure|Chart)\s+\d+[a-z]?\s*[:.–-]", re.IGNORECASE)
 
 
 @dataclass
@@ -31,7 +32,29 @@ class _Block:
 
 
 def _is_heading(text: str) -> bool:
-    return bool(_HEADING.match(text)) and "\t" not in text and len(text.split()) <= 12 and not text.endswith(",")
+    words = re.sub(r"^\d+(?:\.\d+)*\.?\s+", "", text).split()
+    # a row of figures ("DFG £2,714,004 £2,714,004 £0", "Total £48,405,389") is not a heading, however short
+    figures = bool(re.search(r"[£$€]\s?\d", text)) or sum(bool(re.match(r"[A-Za-z]", w)) for w in words) * 2 < len(words)
+    return bool(_HEADING.match(text)) and "\t" not in text and len(words) <= 12 and not text.endswith(",") and not figures
+
+
+def _captions(blocks_: list[_Block]) -> list[_Block]:
+    """A "Table n: ..." line just above a table heads that table, so its rows carry the caption."""
+    out: list[_Block] = []
+    for block, after in zip(blocks_, [*blocks_[1:], None]):
+        lines = block.lines
+        first_row = next((i for i, line in enumerate(lines) if "\t" in line.text), 0) if block.kind == "table" else 0
+        if block.kind == "table" and first_row and _CAPTION.match(lines[first_row - 1].text):
+            caption, before, table = lines[first_row - 1], lines[:first_row - 1], lines[first_row:]
+        elif block.kind == "para" and after is not None and after.kind == "table" and _CAPTION.match(lines[-1].text):
+            caption, before, table = lines[-1], lines[:-1], []
+        else:
+            out.append(block)
+            continue
+        out += [_Block(before, "para")] if before else []
+        out.append(_Block([caption], "heading"))
+        out += [_Block(table, "table")] if table else []
+    return out
 
 
 def _running_headers(lines: Sequence[Line]) -> set[str]:
@@ -65,7 +88,7 @@ def blocks(lines: Sequence[Line]) -> list[_Block]:
         else:
             current.append(line)
     flush()
-    return out
+    return _captions(out)
 
 
 def _pack(blocks_: list[_Block]) -> list[tuple[list[Line], str | None]]:

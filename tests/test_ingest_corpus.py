@@ -137,3 +137,14 @@ def test_minute_numbers_in_other_councils_styles():
         ("13", "Date of Next Meeting", "That the next meeting be on 1 May 2026.")]
     # a plain numbered sentence is not a heading
     assert items("3 members of the public attended.\n4 Questions were asked.") == []
+
+
+def test_table_rows_carry_their_caption_not_a_row_of_figures(corpus_store):
+    """A "Table n:" caption heads the table's chunks, so a question naming the table finds its rows;
+    a row of figures ("DFG £2,714,004 £2,714,004 £0") was once taken for a section heading."""
+    chunks = corpus_store.chunks()
+    captioned = [c for c in chunks if c.kind == "table" and "Table 1: Neighbourhoods and parliamentary" in c.header]
+    assert captioned and "Ingoldmells" in captioned[0].text
+    for chunk in chunks:
+        section = chunk.header.rsplit(" | ", 1)[-1]
+        assert not section.startswith(("DFG £", "Total £")), chunk.header
