@@ -19,9 +19,11 @@ from ingest.schema import DocMeta, Resolution, date_int
 from ingest.settings import Settings
 from ingest.store import Store
 from qa.answer import compose, content_terms, coverage
+from qa.generate import Turn, followup_plan
+from qa.llm import build_chat_model
 from qa.retrieve import CANDIDATES, Retrieval, matches, rank_chunks, similarity
 from qa.schema import Answer, Filters, QueryPlan
-from qa.understand import plan_query
+from qa.understand import clean_question, plan_query
 
 _DECIDED = re.compile(r"\b(?:was|were|been|has|have|had)\s+(?:formally\s+)?(?:agreed|approved|endorsed|resolved|decided|ratified)\b"
                       r"|\b(?:Board|Committee|Partnership|Council)\s+(?:agreed|approved|endorsed|resolved|decided)\b")
@@ -59,6 +61,7 @@ class BoardQA:
         self.priorities = load_priorities(settings.priorities_file)
         self._index: BoardIndex | None = None
         self._lock = threading.Lock()
+        self.chat_model = build_chat_model(settings)  # None: answers stay extractive
 
     @property
     def index(self) -> BoardIndex:
@@ -110,9 +113,12 @@ class BoardQA:
             return self.index.sync()
 
     def plan(self, question: str, *, history: Sequence[str] = (), filters: Filters | None = None,
-             infer_filters: bool = True) -> QueryPlan:
-        return plan_query(question, boards=self.boards, priorities=self.priorities, history=history,
-                          explicit=filters, infer_filters=infer_filters)
+             infer_filters: bool = True, turn: Turn | None = None) -> QueryPlan:
+        """The query plan; with a language model (`turn`), a follow-up is first rewritten by it."""
+        reading = turn.condense(clean_question(question), history) if turn and history else None
+        plan = plan_query(reading or question, boards=self.boards, priorities=self.priorities,
+                          history=() if reading else history, explicit=filters, infer_filters=infer_filters)
+        return followup_plan(plan, question=clean_question(question), reading=reading, previous=history[-1]) if reading else plan
 
     def search(self, plan: QueryPlan, *, k: int = 10) -> Retrieval:
         """Hybrid retrieval within the plan's filters. When the filters match no papers at all, the
@@ -145,9 +151,16 @@ class BoardQA:
         return plan, self.search(plan, k=k)
 
     def ask(self, question: str, *, history: Sequence[str] = (), filters: Filters | None = None, k: int = 10,
-            infer_filters: bool = True) -> Answer:
+            infer_filters: bool = True, generate: bool = True) -> Answer:
+        """A cited answer: written by the configured language model and checked against the passages it
+        cites, else (no model, `generate=False`, or a failed or unsupported reply) extractive."""
+        turn = Turn(self.chat_model) if self.chat_model and generate else None
+        plan = self.plan(question, history=history, filters=filters, infer_filters=infer_filters, turn=turn)
+        answer = self._extractive(plan, self.search(plan, k=k))
+        return turn.answer(answer) if turn else answer
+
+    def _extractive(self, plan: QueryPlan, found: Retrieval) -> Answer:
         """A cited extractive answer, or `found: false` with the nearest sources."""
-        plan, found = self.retrieve(question, history=history, filters=filters, k=k, infer_filters=infer_filters)
         if found.empty_filter:
             # a decision asked of a board or month with no papers is not answered from another one
             ok = plan.intent != "resolution" and self._is_found(plan, found)
