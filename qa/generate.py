@@ -38,6 +38,7 @@ _CITE = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
 _SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\[(\"'])|\n+")
 _ABBREVIATION = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Cllr|Prof|No|p|pp|para|e\.g|i\.e|St|approx)\.$", re.I)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _SPAN = re.compile(r"\b((?:19|20)\d{2})\s*[/-]\s*(\d{2}|\d{4})\b")  # 2025/26, 2025-2026: a year span
 _CLAIMS_DECISION = re.compile(r"\b(?:resolved|agreed|approved|decided|endorsed|ratified|adopted|rejected)\b", re.I)
 _RECORDS_DECISION = re.compile(
@@ -100,6 +101,8 @@ def condense_prompt(question: str, history: Sequence[str]) -> str:
 
 def sentences(reply: str) -> list[str]:
     """The reply's sentences, each with the citation marks that follow it."""
+    # "It was noted. [1]" -> "It was noted [1]." so that a citation stays with its sentence
+    reply = re.sub(r"([.!?])((?:\s*\[[\d,; ]+\])+)", lambda m: f"{m[2]}{m[1]}", reply)
     parts = [s.strip(" \t-*•") for s in _SPLIT.split(reply) if s and s.strip(" \t-*•")]
     merged: list[str] = []
     for part in parts:
@@ -112,10 +115,13 @@ def sentences(reply: str) -> list[str]:
 
 def _numbers(text: str) -> set[str]:
     """Figures in a text, written one way: no thousands commas, no leading zeros; year spans both ways."""
-    found = {n.replace(",", "") for n in _NUMBER.findall(text)}
+    # an ISO date is one figure: its month must not vouch for a "12" elsewhere in a sentence
+    found = set(_ISO_DATE.findall(text))
+    text = _ISO_DATE.sub(" ", text)
+    found |= {n.replace(",", "") for n in _NUMBER.findall(text)}
     for start, end in _SPAN.findall(text):
         found |= {end[-2:], end[-4:] if len(end) == 4 else start[:2] + end}
-    return {(n.lstrip("0") or "0") if "." not in n else n for n in found}
+    return {(n.lstrip("0") or "0") if n.isdigit() else n for n in found}
 
 
 def _terms(text: str, stemmer: Stemmer.Stemmer) -> set[str]:
@@ -134,7 +140,8 @@ def _long_date(iso: str | None) -> str:
 def evidence(p: Passage) -> str:
     """What a passage can vouch for: its words without instruction-like sentences, and its metadata."""
     kept = [s for s in re.split(r"(?<=[.!?])\s+|\n+", p.text) if not _INSTRUCTION.search(s)]
-    meta = [p.board or "", p.meeting_date or "", _long_date(p.meeting_date), p.doc_title, p.item or "", p.item_title or ""]
+    item = f"minute {p.item} item {p.item}" if p.item else ""
+    meta = [p.board or "", p.meeting_date or "", _long_date(p.meeting_date), p.doc_title, item, p.item_title or ""]
     return "\n".join(kept + meta)
 
 
@@ -173,7 +180,7 @@ def check(reply: str, passages: Sequence[Passage]) -> Checked:
         cited += len(numbers)
         for n in sorted(set(numbers) - set(in_range)):
             warnings.append(f"Citation [{n}] dropped: only {len(passages)} passages were given.")
-        claim = _CITE.sub("", sentence).strip()
+        claim = re.sub(r"\s+([.!?,;:])", r"\1", _CITE.sub("", sentence)).strip()
         if not claim:
             continue
         why = "it cites no passage" if not in_range else unsupported(claim, [passages[n - 1] for n in in_range])
@@ -229,7 +236,7 @@ class Turn:
         try:
             return chat(self.model, system, user)
         except LLMUnavailable as err:
-            self._failed = True
+            self._failed = err.down
             self.warnings.append(f"{str(err)[0].upper()}{str(err)[1:]}.")
             return None
 

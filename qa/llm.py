@@ -23,6 +23,10 @@ NO_KEY = "no-key"
 class LLMUnavailable(Exception):
     """The model gave no usable reply (timeout, refused connection, HTTP error, malformed reply)."""
 
+    def __init__(self, message: str, *, down: bool = False):
+        super().__init__(message)
+        self.down = down  # timed out or unreachable: not worth asking again for the same question
+
 
 @dataclass(frozen=True)
 class ChatModel:
@@ -80,7 +84,16 @@ def chat(model: ChatModel, system: str, user: str) -> str:
     try:
         reply = model.llm.chat(messages).message.content
     except _FAILURES as err:
-        raise LLMUnavailable(f"the language model at {model.where} gave no answer: {_reason(err)}") from None
+        down = isinstance(err, (openai.APITimeoutError, openai.APIConnectionError, httpx.TransportError))
+        raise LLMUnavailable(f"the language model at {model.where} gave no answer: {_reason(err)}", down=down) from None
     if not isinstance(reply, str) or not reply.strip():
         raise LLMUnavailable(f"the language model at {model.where} gave an empty reply")
     return reply.strip()
+
+
+def mode_line(model: ChatModel | None) -> str:
+    """Which answer mode is on, in words for the CLI and the app."""
+    if model is None:
+        return "extractive: answers quote the papers (set BOARDQA_LLM_URL for generated answers)"
+    return (f"generated: {model.name} at {model.where} writes the answer; every citation is checked "
+            "against its passage, and the extractive answer is given when the check or the model fails")
