@@ -137,31 +137,35 @@ def _long_date(iso: str | None) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def evidence(p: Passage) -> str:
-    """What a passage can vouch for: its words without instruction-like sentences, and its metadata."""
-    kept = [s for s in re.split(r"(?<=[.!?])\s+|\n+", p.text) if not _INSTRUCTION.search(s)]
+def _body(p: Passage) -> str:
+    """A passage's words without instruction-like sentences: text addressed to a model is not evidence."""
+    return "\n".join(s for s in re.split(r"(?<=[.!?])\s+|\n+", p.text) if not _INSTRUCTION.search(s))
+
+
+def _meta(p: Passage) -> str:
+    """What the prompt told the model about a passage: board, date (both ways), document and item."""
     item = f"minute {p.item} item {p.item}" if p.item else ""
-    meta = [p.board or "", p.meeting_date or "", _long_date(p.meeting_date), p.doc_title, item, p.item_title or ""]
-    return "\n".join(kept + meta)
+    return "\n".join([p.board or "", p.meeting_date or "", _long_date(p.meeting_date), p.doc_title, item,
+                      p.item_title or ""])
 
 
 def unsupported(claim: str, cited: Sequence[Passage]) -> str | None:
     """Why the cited passages do not support a sentence, or None when they do."""
     if _INSTRUCTION.search(claim):
         return "it reads as an instruction, not an answer"
-    text = "\n".join(evidence(p) for p in cited)
-    missing = sorted(_numbers(claim) - _numbers(text))
+    body, meta = "\n".join(_body(p) for p in cited), "\n".join(_meta(p) for p in cited)
+    missing = sorted(_numbers(claim) - _numbers(f"{body}\n{meta}"))
     if missing:
         return f"the figure {missing[0]} is not in the cited passage"
-    if _CLAIMS_DECISION.search(claim) and not any(p.kind == "resolution" or _RECORDS_DECISION.search(evidence(p))
+    if _CLAIMS_DECISION.search(claim) and not any(p.kind == "resolution" or _RECORDS_DECISION.search(_body(p))
                                                   for p in cited):
         return "no cited passage records that decision"
     stemmer = Stemmer.Stemmer("english")
-    terms = _terms(claim, stemmer)
-    if not terms:
+    terms, said, labels = _terms(claim, stemmer), _terms(body, stemmer), _terms(meta, stemmer)
+    own = terms - labels  # what the sentence says beyond naming the board, date or item
+    if not own:
         return "it says nothing the passage could confirm"
-    share = len(terms & _terms(text, stemmer)) / len(terms)
-    if share < MIN_SUPPORT:
+    if not own & said or len(terms & (said | labels)) / len(terms) < MIN_SUPPORT:
         return "the cited passage does not say it"
     return None
 

@@ -59,6 +59,8 @@ def test_the_meeting_date_and_minute_of_a_passage_support_a_sentence():
     assert unsupported("On 4 December 2025, minute 38, the Board resolved to support the implementer neighbourhood "
                        "site in West Leicestershire", [RESOLUTION]) is None
     assert "figure" in unsupported("On 5 December 2025 the Board resolved to support the neighbourhood site", [RESOLUTION])
+    # naming the board and the date is not saying anything the passage holds
+    assert unsupported("The Leicestershire Health and Wellbeing Board met on 4 December 2025", [RESOLUTION]) is not None
 
 
 def test_words_the_passage_does_not_hold_and_instructions_are_caught():
@@ -113,8 +115,10 @@ def _attributes(request: dict) -> dict[int, dict]:
 
 
 def _first_sentence(text: str) -> str:
-    body = re.sub(r"^(?:RESOLVED|NOTED|DEFERRED):\s*", "", text.strip())
-    return re.split(r"(?<=[.!?;])\s+", body.replace("\n", " "))[0].rstrip(".;")
+    """The decision's first sentence, or else the first sentence of the first line that is not a heading."""
+    body = text.split("RESOLVED:")[-1].strip()
+    line = next((s for s in body.splitlines() if len(s.split()) >= 8), body)
+    return re.split(r"(?<=[.!?;])\s+", line)[0].rstrip(".;")
 
 
 def good_reply(request: dict) -> str:
