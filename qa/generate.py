@@ -279,8 +279,8 @@ class Turn:
 def _fallback(extractive: Answer, warnings: Sequence[str], generation: Generation | None,
               why: str | None = None) -> Answer:
     """The extractive answer, saying why the generated one is not shown."""
-    reason = f"The generated answer was not used ({why}); this is the extractive answer." if why else \
-        "This is the extractive answer."
+    reason = f"The generated answer was not used ({why}); the extractive answer is shown instead." if why else \
+        "The extractive answer is shown instead."
     return replace(extractive, warnings=(*warnings, reason), generation=generation)
 
 
