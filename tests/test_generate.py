@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import COUNTY
+from evals.run import DEFAULT_QUESTIONS, GENERATED, evaluate, load_questions
 from fake_llm import FakeLLM, Raw, completion, is_condense, passages_in
 from ingest.settings import Settings
 from qa.generate import ANSWER_SYSTEM, answer_prompt, check, sentences, unsupported
@@ -365,9 +366,7 @@ def test_chat_handler_shows_the_mode_and_any_warning(llm_system, llm):
     assert any("Answer mode — generated: fake-model" in value for value in shown)
 
 
-def test_eval_scores_generated_answers(llm_system, llm, tmp_path: Path):
-    from evals.run import DEFAULT_QUESTIONS, GENERATED, evaluate, load_questions
-
+def test_eval_scores_generated_answers(llm_system, llm):
     questions = [q for q in load_questions(DEFAULT_QUESTIONS) if q.get("gold_quote")][:6]
     result = evaluate(llm_system, questions, generated=True)
     good = result.summary(GENERATED)
@@ -381,16 +380,14 @@ def test_eval_scores_generated_answers(llm_system, llm, tmp_path: Path):
 
 def test_cli_eval_generated_writes_the_generated_section(llm_system, llm, tmp_path: Path):
     subset = tmp_path / "subset.jsonl"
-    lines = [line for line in Path("evals/questions.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    lines = [line for line in DEFAULT_QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
     subset.write_text("\n".join(lines[:4]) + "\n", encoding="utf-8")
     home = str(llm_system.settings.home.parent)
     args = ["eval", "--questions", str(subset), "--no-baselines", "--generated", "--out", str(tmp_path / "out"),
             "--home", home, "--json"]
     result = _cli(args, {"BOARDQA_LLM_URL": llm.url, "BOARDQA_LLM_TIMEOUT": str(TIMEOUT)})
-    assert "citation_valid" in json.loads(result.stdout[result.stdout.index("{"):])["overall"][GENERATED_NAME]
+    assert "citation_valid" in json.loads(result.stdout[result.stdout.index("{"):])["overall"][GENERATED]
     assert "## Generated answers" in (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
     missing = _cli(args, {})
     assert missing.exit_code == 1 and "BOARDQA_LLM_URL" in missing.output
 
-
-GENERATED_NAME = "boardqa generated"
