@@ -286,5 +286,7 @@ def _fallback(extractive: Answer, warnings: Sequence[str], generation: Generatio
 
 def followup_plan(plan: QueryPlan, *, question: str, reading: str, previous: str) -> QueryPlan:
     """The plan of the model's standalone reading, kept under the question as the user asked it."""
+    if re.sub(r"\W+", " ", reading).strip().lower() == re.sub(r"\W+", " ", question).strip().lower():
+        return replace(plan, question=question)  # the model found it standalone: not a follow-up
     return replace(plan, question=question, followup_of=previous,
                    understood=(*plan.understood, f"follow-up read by the language model as: {reading}"))

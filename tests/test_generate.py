@@ -391,3 +391,11 @@ def test_cli_eval_generated_writes_the_generated_section(llm_system, llm, tmp_pa
     missing = _cli(args, {})
     assert missing.exit_code == 1 and "BOARDQA_LLM_URL" in missing.output
 
+
+
+def test_a_question_the_model_finds_standalone_is_not_treated_as_a_follow_up(llm_system, llm):
+    question = "What did the city board decide about pharmacies?"
+    llm.script = _scripted(good_reply, condense=lambda r: f"{question}")
+    answer = llm_system.ask(question, history=["what was resolved on dementia in December 2025?"])
+    assert answer.plan.followup_of is None and answer.plan.filters.date_from is None
+    assert not any("follow-up" in note for note in answer.plan.understood)
