@@ -5,6 +5,8 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ingest.errors import ConfigError
+
 DATA_DIR = Path(__file__).parent / "data"
 
 
@@ -23,6 +25,19 @@ def _offline_environment() -> None:
 _offline_environment()
 
 
+def _seconds(value: str | None, name: str, default: float) -> float:
+    """A positive number of seconds from an environment variable."""
+    if not value:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not seconds > 0:
+        raise ConfigError(f"{name}={value!r} is not a number of seconds; use e.g. {name}=30")
+    return seconds
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where data lives and which data files describe boards and priorities."""
@@ -34,6 +49,7 @@ class Settings:
     llm_url: str | None = None
     llm_model: str | None = None
     llm_key: str | None = field(default=None, repr=False)
+    llm_timeout: float = 30.0  # seconds per LLM request; then the answer falls back to extractive
 
     @property
     def index_dir(self) -> Path:
@@ -51,6 +67,7 @@ class Settings:
             llm_url=env.get("BOARDQA_LLM_URL") or None,
             llm_model=env.get("BOARDQA_LLM_MODEL") or None,
             llm_key=env.get("BOARDQA_LLM_KEY") or None,
+            llm_timeout=_seconds(env.get("BOARDQA_LLM_TIMEOUT"), "BOARDQA_LLM_TIMEOUT", 30.0),
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(base, **given)

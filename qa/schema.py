@@ -94,6 +94,19 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Generation:
+    """How a generated answer was checked: the model, citations given and kept, sentences removed."""
+
+    model: str
+    cited: int
+    kept: int
+    removed: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"model": self.model, "cited": self.cited, "kept": self.kept, "removed": list(self.removed)}
+
+
+@dataclass(frozen=True)
 class Answer:
     """An answer: its text, whether the papers hold it, citations and the passages behind it."""
 
@@ -104,11 +117,14 @@ class Answer:
     citations: tuple[Citation, ...] = ()
     passages: tuple[Passage, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
-    mode: str = "extractive"
+    mode: str = "extractive"  # or "generated": written by the LLM, every citation checked
+    warnings: tuple[str, ...] = ()  # e.g. why a generated answer fell back to the extractive one
+    generation: Generation | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"question": self.question, "answer": self.text, "found": self.found, "mode": self.mode,
                 "filters": {**self.plan.filters.to_dict(), "understood": list(self.plan.understood)},
-                "search_text": self.plan.search_text, "notes": list(self.notes),
+                "search_text": self.plan.search_text, "notes": list(self.notes), "warnings": list(self.warnings),
+                "generation": self.generation.to_dict() if self.generation else None,
                 "citations": [c.to_dict() for c in self.citations],
                 "passages": [p.to_dict() for p in self.passages]}

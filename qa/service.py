@@ -20,10 +20,12 @@ from ingest.settings import Settings
 from ingest.store import Store
 from qa.acronyms import find_acronyms
 from qa.answer import compose
+from qa.generate import Turn, followup_plan
+from qa.llm import build_chat_model
 from qa.retrieve import CANDIDATES, Retrieval, matches, rank_chunks, similarity
 from qa.schema import Answer, Filters, QueryPlan
 from qa.terms import content_terms, coverage
-from qa.understand import plan_query
+from qa.understand import clean_question, plan_query
 
 _DECIDED = re.compile(r"\b(?:was|were|been|has|have|had)\s+(?:formally\s+)?(?:agreed|approved|endorsed|resolved|decided|ratified)\b"
                       r"|\b(?:Board|Committee|Partnership|Council)\s+(?:agreed|approved|endorsed|resolved|decided)\b")
@@ -62,6 +64,7 @@ class BoardQA:
         self._index: BoardIndex | None = None
         self._lock = threading.Lock()
         self._acronyms: tuple[object, dict[str, str]] = (None, {})
+        self.chat_model = build_chat_model(settings)  # None: answers stay extractive
 
     @property
     def index(self) -> BoardIndex:
@@ -113,9 +116,13 @@ class BoardQA:
             return self.index.sync()
 
     def plan(self, question: str, *, history: Sequence[str] = (), filters: Filters | None = None,
-             infer_filters: bool = True) -> QueryPlan:
-        return plan_query(question, boards=self.boards, priorities=self.priorities, history=history,
-                          explicit=filters, infer_filters=infer_filters, acronyms=self.acronyms())
+             infer_filters: bool = True, turn: Turn | None = None) -> QueryPlan:
+        """The query plan; with a language model (`turn`), a follow-up is first rewritten by it."""
+        reading = turn.condense(clean_question(question), history) if turn and history else None
+        plan = plan_query(reading or question, boards=self.boards, priorities=self.priorities,
+                          history=() if reading else history, explicit=filters, infer_filters=infer_filters,
+                          acronyms=self.acronyms())
+        return followup_plan(plan, question=clean_question(question), reading=reading, previous=history[-1]) if reading else plan
 
     def acronyms(self) -> dict[str, str]:
         """The acronyms the indexed papers define, worked out once per index version."""
@@ -156,9 +163,16 @@ class BoardQA:
         return plan, self.search(plan, k=k)
 
     def ask(self, question: str, *, history: Sequence[str] = (), filters: Filters | None = None, k: int = 10,
-            infer_filters: bool = True) -> Answer:
+            infer_filters: bool = True, generate: bool = True) -> Answer:
+        """A cited answer: written by the configured language model and checked against the passages it
+        cites, else (no model, `generate=False`, or a failed or unsupported reply) extractive."""
+        turn = Turn(self.chat_model) if self.chat_model and generate else None
+        plan = self.plan(question, history=history, filters=filters, infer_filters=infer_filters, turn=turn)
+        answer = self._extractive(plan, self.search(plan, k=k))
+        return turn.answer(answer) if turn else answer
+
+    def _extractive(self, plan: QueryPlan, found: Retrieval) -> Answer:
         """A cited extractive answer, or `found: false` with the nearest sources."""
-        plan, found = self.retrieve(question, history=history, filters=filters, k=k, infer_filters=infer_filters)
         if found.empty_filter:
             # a decision asked of a board or month with no papers is not answered from another one
             ok = plan.intent != "resolution" and self._is_found(plan, found)

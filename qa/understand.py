@@ -36,7 +36,8 @@ _QUESTION_WORDS = re.compile(r"\b(?:what|which|who|whom|when|where|why|how|was|w
                              r"say|says|said|mention\w*)\b", re.I)
 
 
-def _clean_question(question: str) -> str:
+def clean_question(question: str) -> str:
+    """The question as one line of printable text; QuestionError when empty or too long."""
     text = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in question)
     text = re.sub(r"\s+", " ", text).strip()
     if not text:
@@ -137,7 +138,7 @@ def plan_query(question: str, *, boards: Sequence[Board], priorities: Sequence[P
                acronyms: Mapping[str, str] | None = None) -> QueryPlan:
     """Understand a question (and the earlier questions of the conversation). With infer_filters off,
     what the question implies only favours passages (boosts) and never excludes any."""
-    text = _clean_question(question)
+    text = clean_question(question)
     date_from, date_to, date_notes, date_spans = _dates(text)
     board, favoured, board_spans = _boards(text, boards)
     resolution = bool(_RESOLUTION_WORDS.search(text))
