@@ -97,19 +97,21 @@ def _pack(blocks_: list[_Block]) -> list[tuple[list[Line], str | None]]:
     lines: list[Line] = []
     section: str | None = None
     size = 0
+    body = False  # whether the run holds more than headings: a heading never ends a run on its own
     for block in blocks_:
-        if block.kind == "heading" and size >= MIN_CHARS:
+        if block.kind == "heading" and size >= MIN_CHARS and body:
             runs.append((lines, section))
-            lines, size = [], 0
-        if block.kind == "heading" and not lines:
+            lines, size, body = [], 0, False
+        if block.kind == "heading" and not body:
             section = block.text
         for piece in _split_block(block):
             piece_size = sum(len(line.text) + 1 for line in piece)
-            if size and size + piece_size > MAX_CHARS:
+            if body and size + piece_size > MAX_CHARS:
                 runs.append((lines, section))
-                lines, size = [], 0
+                lines, size, body = [], 0, False
             lines += piece
             size += piece_size
+            body = body or block.kind != "heading"
     if lines:
         runs.append((lines, section))
     return [run for run in runs if sum(len(line.text) for line in run[0]) > 20]

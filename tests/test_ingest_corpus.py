@@ -148,3 +148,4 @@ def test_table_rows_carry_their_caption_not_a_row_of_figures(corpus_store):
     for chunk in chunks:
         section = chunk.header.rsplit(" | ", 1)[-1]
         assert not section.startswith(("DFG £", "Total £")), chunk.header
+    assert not [c for c in chunks if c.text.strip().startswith("Table ") and "\n" not in c.text.strip()]  # no caption alone
