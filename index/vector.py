@@ -20,22 +20,29 @@ from llama_index.vector_stores.chroma import ChromaVectorStore
 from ingest.errors import ConfigError
 from ingest.settings import Settings
 
-COLLECTION = "boardqa"
+COLLECTION = "boardqa"  # the embedded store's collection; on a server each index has its own (see below)
 _BATCH = 1000  # ids per Chroma get/delete/update call, well under its maximum batch size
 
 
-def open_collection(settings: Settings) -> Collection:
-    """The boardqa collection (cosine space, our own embeddings): embedded, or on BOARDQA_CHROMA_URL."""
+def collection_name(settings: Settings, index_id: str) -> str:
+    """The collection for one index: `boardqa` in its own embedded store; on a shared server one per
+    index, since a sync deletes every vector its store does not hold."""
+    return f"{COLLECTION}-{index_id}" if settings.chroma_url else COLLECTION
+
+
+def open_collection(settings: Settings, index_id: str) -> Collection:
+    """This index's collection (cosine space, our own embeddings): embedded, or on BOARDQA_CHROMA_URL."""
     client_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_url:
         client = _http_client(settings.chroma_url, client_settings)
     else:
         client = chromadb.PersistentClient(path=str(settings.index_dir / "chroma"), settings=client_settings)
-    collection = client.get_or_create_collection(COLLECTION, embedding_function=None,
+    name = collection_name(settings, index_id)
+    collection = client.get_or_create_collection(name, embedding_function=None,
                                                  configuration={"hnsw": {"space": "cosine"}})
     space = (collection.configuration_json.get("hnsw") or {}).get("space")
     if space not in (None, "cosine"):
-        raise ConfigError(f"Chroma collection {COLLECTION!r} uses {space} distance, not cosine; "
+        raise ConfigError(f"Chroma collection {name!r} uses {space} distance, not cosine; "
                           f"delete it (or {settings.index_dir / 'chroma'}) and run `boardqa ingest corpus/` again")
     return collection
 
