@@ -48,6 +48,7 @@ class QueryPlan:
     intent: str  # "resolution" or "general"
     understood: tuple[str, ...] = ()  # human-readable notes on what was applied
     followup_of: str | None = None
+    warnings: tuple[str, ...] = ()  # what in the question could not be used as written, said in the answer
 
 
 @dataclass(frozen=True)
