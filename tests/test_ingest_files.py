@@ -399,6 +399,22 @@ def test_a_good_file_turned_bad_keeps_its_last_good_version(minutes_pdf: Path, s
     assert snapshot(store) == before
 
 
+def test_a_long_pack_goes_in_whole_down_to_its_last_page(tmp_path: Path, store: Store, settings: Settings) -> None:
+    """Packs run to hundreds of pages; only size is capped (MAX_BYTES), never the page count."""
+    pages = [[f"Appendix {n}: Community Transport Journeys", "",
+              f"Journeys in district {n} by month, with volunteer driver hours and costs for the year. " * 5]
+             for n in range(1, 401)]
+    pack = render_pdf(tmp_path / "budget-pack-appendices.pdf", pages)
+
+    result = ingest([pack], store, settings)[pack.name]
+
+    assert result.status == "added", result.error
+    assert result.pages == 400
+    text = " ".join(c.text for c in store.chunks())
+    assert all(f"Journeys in district {n} by month" in text for n in range(1, 401))
+    assert max(c.page for c in store.chunks()) >= 399  # a chunk starts on its first page; two short pages share one
+
+
 def test_a_folder_of_thousands_of_files_goes_in_and_names_each_bad_one(tmp_path: Path, store: Store,
                                                                        settings: Settings) -> None:
     """2,000 files in ten sub-folders: notes, empty files and random bytes, as a shared drive holds."""
