@@ -65,8 +65,9 @@ class Store:
             conn.execute("PRAGMA journal_mode=WAL")  # persistent: readers go on while a writer works
             conn.executescript(_SCHEMA)
             # A name for this index that stays with it (copies aside): a shared Chroma server keeps
-            # each index's vectors in a collection of its own.
-            if not conn.execute("SELECT 1 FROM state WHERE key = 'index_id'").fetchone():  # readers never write
+            # each index's vectors in a collection of its own. Looked up first, so that opening an
+            # existing index never takes SQLite's write lock.
+            if not conn.execute("SELECT 1 FROM state WHERE key = 'index_id'").fetchone():
                 conn.execute("INSERT OR IGNORE INTO state VALUES ('index_id', ?)", (uuid.uuid4().hex[:16],))
                 conn.commit()
             self._ready = True
