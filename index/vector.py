@@ -2,11 +2,13 @@
 through llama-index's ChromaVectorStore and queried through a VectorStoreIndex retriever."""
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from urllib.parse import urlparse
 
 import chromadb
+import httpx
 from chromadb.api.models.Collection import Collection
 from chromadb.config import Settings as ChromaSettings
 from llama_index.core import VectorStoreIndex
@@ -60,6 +62,18 @@ def _http_client(url: str, client_settings: ChromaSettings) -> chromadb.api.Clie
                           "or unset BOARDQA_CHROMA_URL to use the embedded store") from None
 
 
+def _server_calls(method: Callable) -> Callable:
+    """Turn a Chroma server lost after start-up (refused, timed out) into one actionable line."""
+    @functools.wraps(method)
+    def call(*args, **kwargs):
+        try:
+            return method(*args, **kwargs)
+        except httpx.TransportError as error:  # the HTTP client's; the embedded store never raises it
+            raise ConfigError(f"Lost the Chroma server ({error}); start it again (`chroma run`), "
+                              "or unset BOARDQA_CHROMA_URL to use the embedded store") from None
+    return call
+
+
 class VectorIndex:
     """Chunk nodes with embeddings in one Chroma collection; safe for concurrent readers."""
 
@@ -72,9 +86,11 @@ class VectorIndex:
                                                         transformations=[embed_model],
                                                         callback_manager=CallbackManager())
 
+    @_server_calls
     def count(self) -> int:
         return self.collection.count()
 
+    @_server_calls
     def metadata(self) -> dict[str, dict]:
         """Every stored chunk id with its metadata, read in batches."""
         found: dict[str, dict] = {}
@@ -84,6 +100,7 @@ class VectorIndex:
             found.update(zip(page["ids"], page["metadatas"]))
         return found
 
+    @_server_calls
     def embeddings(self, ids: list[str]) -> dict[str, list[float]]:
         """The stored vectors of these chunk ids, read in batches."""
         found: dict[str, list[float]] = {}
@@ -92,16 +109,19 @@ class VectorIndex:
             found.update(zip(page["ids"], page["embeddings"]))
         return found
 
+    @_server_calls
     def add(self, nodes: list[TextNode]) -> None:
         """Store nodes that carry their embeddings."""
         if nodes:
             self.store.add(nodes)
 
+    @_server_calls
     def delete(self, ids: Iterable[str]) -> None:
         ids = list(ids)
         for start in range(0, len(ids), _BATCH):
             self.store.delete_nodes(node_ids=ids[start:start + _BATCH])
 
+    @_server_calls
     def update_metadata(self, nodes: list[TextNode]) -> None:
         """Rewrite the metadata of stored nodes (e.g. re-tagged priorities) without re-embedding them."""
         for start in range(0, len(nodes), _BATCH):
@@ -111,6 +131,7 @@ class VectorIndex:
                                    metadatas=[node_to_metadata_dict(node, remove_text=True, flat_metadata=True)
                                               for node in batch])
 
+    @_server_calls
     def search(self, embedding: list[float], k: int, filters: MetadataFilters | None = None,
                query: str = "") -> list[tuple[str, float]]:
         """Chunk ids and cosine similarities of the k nearest stored chunks that pass the filters."""

@@ -7,6 +7,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -59,15 +61,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def chroma_server(tmp_path_factory):
-    """A real Chroma server (`chroma run`, shipped with the chromadb package) on loopback; its URL."""
+@contextmanager
+def chroma_running(folder: Path) -> Iterator[str]:
+    """A real Chroma server (`chroma run`, shipped with the chromadb package) on loopback, storing under
+    `folder`; yields its URL and stops it on the way out, whatever happened."""
     chroma = Path(sys.executable).parent / "chroma"  # the venv's own, so a fresh clone's venv works
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    log = tmp_path_factory.mktemp("chroma-server") / "server.log"
+    log = folder / "server.log"
     with open(log, "wb") as out:
-        proc = subprocess.Popen([str(chroma), "run", "--path", str(log.parent / "data"), "--host", "127.0.0.1",
+        proc = subprocess.Popen([str(chroma), "run", "--path", str(folder / "data"), "--host", "127.0.0.1",
                                  "--port", str(port)], stdout=out, stderr=subprocess.STDOUT)
     try:
         deadline = time.time() + 60
@@ -87,3 +90,10 @@ def chroma_server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory):
+    """One Chroma server for the session; its URL."""
+    with chroma_running(tmp_path_factory.mktemp("chroma-server")) as url:
+        yield url

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, COUNTY, COUNTY_PACK, REPO, free_port
+from conftest import CORPUS, COUNTY, COUNTY_PACK, REPO, chroma_running, free_port
 from index import Filters
 from index.nodes import to_node
 from index.vector import VectorIndex, collection_name, open_collection
+from ingest.errors import ConfigError
 from ingest.pipeline import ingest_paths
 from ingest.settings import Settings
 from ingest.store import Store
@@ -137,3 +138,20 @@ def test_an_unreachable_server_is_one_line_that_says_what_to_do(tmp_path: Path, 
     assert done.returncode == 1
     lines = re.sub(r"\x1b\[[0-9;]*m", "", done.stderr + done.stdout).strip().splitlines()
     assert len(lines) == 1 and "Cannot reach Chroma" in lines[0] and "BOARDQA_CHROMA_URL" in lines[0], lines
+
+
+def test_a_server_lost_mid_session_is_one_line_that_says_what_to_do(tmp_path: Path) -> None:
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    (papers / "allotments-report.txt").write_text(
+        "Community Allotments Review\n\nThe review found waiting lists of two years for allotments.\n", encoding="utf-8")
+    (tmp_path / "server").mkdir()
+    with chroma_running(tmp_path / "server") as url:
+        qa = BoardQA(Settings(home=tmp_path / "home", chroma_url=url))
+        qa.ingest([papers])
+        assert qa.ask("allotment waiting lists").passages
+    # the server has stopped; this process still holds its client
+
+    with pytest.raises(ConfigError, match="Lost the Chroma server.*BOARDQA_CHROMA_URL") as lost:
+        qa.ask("allotment waiting lists")
+    assert "\n" not in str(lost.value)
