@@ -69,7 +69,7 @@ class BoardIndex:
         self.store = store
         self.embed_model = embed_model
         self.keyword_dir = settings.index_dir / "bm25"
-        self._vectors = VectorIndex(open_collection(settings), embed_model)
+        self._vectors = VectorIndex(open_collection(settings, store.index_id()), embed_model)
         self._lock = threading.Lock()
         self._snapshot: _Snapshot | None = None
 

@@ -2,11 +2,13 @@
 through llama-index's ChromaVectorStore and queried through a VectorStoreIndex retriever."""
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from urllib.parse import urlparse
 
 import chromadb
+import httpx
 from chromadb.api.models.Collection import Collection
 from chromadb.config import Settings as ChromaSettings
 from llama_index.core import VectorStoreIndex
@@ -20,22 +22,29 @@ from llama_index.vector_stores.chroma import ChromaVectorStore
 from ingest.errors import ConfigError
 from ingest.settings import Settings
 
-COLLECTION = "boardqa"
+COLLECTION = "boardqa"  # the embedded store's collection; on a server each index has its own (see below)
 _BATCH = 1000  # ids per Chroma get/delete/update call, well under its maximum batch size
 
 
-def open_collection(settings: Settings) -> Collection:
-    """The boardqa collection (cosine space, our own embeddings): embedded, or on BOARDQA_CHROMA_URL."""
+def collection_name(settings: Settings, index_id: str) -> str:
+    """The collection for one index: `boardqa` in its own embedded store; on a shared server one per
+    index, since a sync deletes every vector its store does not hold."""
+    return f"{COLLECTION}-{index_id}" if settings.chroma_url else COLLECTION
+
+
+def open_collection(settings: Settings, index_id: str) -> Collection:
+    """This index's collection (cosine space, our own embeddings): embedded, or on BOARDQA_CHROMA_URL."""
     client_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_url:
         client = _http_client(settings.chroma_url, client_settings)
     else:
         client = chromadb.PersistentClient(path=str(settings.index_dir / "chroma"), settings=client_settings)
-    collection = client.get_or_create_collection(COLLECTION, embedding_function=None,
+    name = collection_name(settings, index_id)
+    collection = client.get_or_create_collection(name, embedding_function=None,
                                                  configuration={"hnsw": {"space": "cosine"}})
     space = (collection.configuration_json.get("hnsw") or {}).get("space")
     if space not in (None, "cosine"):
-        raise ConfigError(f"Chroma collection {COLLECTION!r} uses {space} distance, not cosine; "
+        raise ConfigError(f"Chroma collection {name!r} uses {space} distance, not cosine; "
                           f"delete it (or {settings.index_dir / 'chroma'}) and run `boardqa ingest corpus/` again")
     return collection
 
@@ -53,6 +62,18 @@ def _http_client(url: str, client_settings: ChromaSettings) -> chromadb.api.Clie
                           "or unset BOARDQA_CHROMA_URL to use the embedded store") from None
 
 
+def _server_calls(method: Callable) -> Callable:
+    """Turn a Chroma server lost after start-up (refused, timed out) into one actionable line."""
+    @functools.wraps(method)
+    def call(*args, **kwargs):
+        try:
+            return method(*args, **kwargs)
+        except httpx.TransportError as error:  # the HTTP client's; the embedded store never raises it
+            raise ConfigError(f"Lost the Chroma server ({error}); start it again (`chroma run`), "
+                              "or unset BOARDQA_CHROMA_URL to use the embedded store") from None
+    return call
+
+
 class VectorIndex:
     """Chunk nodes with embeddings in one Chroma collection; safe for concurrent readers."""
 
@@ -65,9 +86,11 @@ class VectorIndex:
                                                         transformations=[embed_model],
                                                         callback_manager=CallbackManager())
 
+    @_server_calls
     def count(self) -> int:
         return self.collection.count()
 
+    @_server_calls
     def metadata(self) -> dict[str, dict]:
         """Every stored chunk id with its metadata, read in batches."""
         found: dict[str, dict] = {}
@@ -77,6 +100,7 @@ class VectorIndex:
             found.update(zip(page["ids"], page["metadatas"]))
         return found
 
+    @_server_calls
     def embeddings(self, ids: list[str]) -> dict[str, list[float]]:
         """The stored vectors of these chunk ids, read in batches."""
         found: dict[str, list[float]] = {}
@@ -85,16 +109,19 @@ class VectorIndex:
             found.update(zip(page["ids"], page["embeddings"]))
         return found
 
+    @_server_calls
     def add(self, nodes: list[TextNode]) -> None:
         """Store nodes that carry their embeddings."""
         if nodes:
             self.store.add(nodes)
 
+    @_server_calls
     def delete(self, ids: Iterable[str]) -> None:
         ids = list(ids)
         for start in range(0, len(ids), _BATCH):
             self.store.delete_nodes(node_ids=ids[start:start + _BATCH])
 
+    @_server_calls
     def update_metadata(self, nodes: list[TextNode]) -> None:
         """Rewrite the metadata of stored nodes (e.g. re-tagged priorities) without re-embedding them."""
         for start in range(0, len(nodes), _BATCH):
@@ -104,6 +131,7 @@ class VectorIndex:
                                    metadatas=[node_to_metadata_dict(node, remove_text=True, flat_metadata=True)
                                               for node in batch])
 
+    @_server_calls
     def search(self, embedding: list[float], k: int, filters: MetadataFilters | None = None,
                query: str = "") -> list[tuple[str, float]]:
         """Chunk ids and cosine similarities of the k nearest stored chunks that pass the filters."""

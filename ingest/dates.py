@@ -62,6 +62,19 @@ def find_dates(text: str) -> list[Found]:
     return _without_overlaps(found)
 
 
+def impossible_dates(text: str) -> list[str]:
+    """Phrases written as a full date that name no real day ("31 February 2025"), as written."""
+    found = []
+    for pattern in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR):
+        for m in pattern.finditer(text):
+            if _make(_year(m["year"]), MONTHS[m["month"][:3].lower()], int(m["day"])) is None:
+                found.append(m.group(0).strip(" ,."))
+    for m in _NUMERIC.finditer(text):
+        if _make(_year(m["year"]), int(m["month"]), int(m["day"])) is None:
+            found.append(m.group(0))
+    return found
+
+
 def find_months(text: str) -> list[Found]:
     """Month-and-year mentions ("December 2025", "Dec 22") that are not part of a full date."""
     taken = [(f.start, f.end) for f in find_dates(text)]

@@ -13,7 +13,7 @@ from ingest.clean import clean_lines
 from ingest.errors import IngestError
 from ingest.meta import build_documents, file_id
 from ingest.minutes import parse_minutes, resolutions
-from ingest.read import SUPPORTED, read_file
+from ingest.read import SUPPORTED, check_file, read_file
 from ingest.registry import load_boards, load_priorities
 from ingest.settings import Settings
 from ingest.store import FileRecord, Parsed, Store
@@ -112,6 +112,7 @@ def _ingest_one(path: Path, store: Store, settings: Settings, known: dict[str, F
     try:
         if not path.is_file():
             raise IngestError(f"{path}: no such file; check the path")
+        check_file(path)  # before hashing: a 5 GB file is refused at once, not after reading it
         digest = fingerprint(path)
         previous = known.get(path.name)
         if previous and previous.sha256 == digest:

@@ -16,16 +16,24 @@ MAX_BYTES = 200 * 1024 * 1024
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings are not the user's business
 
 
-def read_file(path: Path) -> list[Line]:
-    """Raw lines of a supported file; raises IngestError with a one-line reason and next step."""
+def check_file(path: Path) -> None:
+    """Refuse, before reading a byte, a file of a type we do not read or too large to read."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
         raise IngestError(f"{path.name}: unsupported file type '{suffix or 'none'}'; use PDF, .txt or .md")
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise IngestError(f"{path.name}: {size / 2**20:.0f} MB is larger than the {MAX_BYTES // 2**20} MB limit; "
+                          "split the pack and ingest the parts")
+
+
+def read_file(path: Path) -> list[Line]:
+    """Raw lines of a supported file; raises IngestError with a one-line reason and next step."""
+    check_file(path)
+    suffix = path.suffix.lower()
     data = path.read_bytes()
     if not data.strip():
         raise IngestError(f"{path.name}: the file is empty; export it again from the committee system")
-    if len(data) > MAX_BYTES:
-        raise IngestError(f"{path.name}: larger than {MAX_BYTES // 2**20} MB; split the pack and ingest the parts")
     if suffix == ".pdf":
         return _read_pdf(path, data)
     return _read_text(path, data)

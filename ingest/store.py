@@ -7,6 +7,7 @@ import fcntl
 import json
 import os
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -63,6 +64,12 @@ class Store:
         if not self._ready:
             conn.execute("PRAGMA journal_mode=WAL")  # persistent: readers go on while a writer works
             conn.executescript(_SCHEMA)
+            # A name for this index that stays with it (copies aside): a shared Chroma server keeps
+            # each index's vectors in a collection of its own. Looked up first, so that opening an
+            # existing index never takes SQLite's write lock.
+            if not conn.execute("SELECT 1 FROM state WHERE key = 'index_id'").fetchone():
+                conn.execute("INSERT OR IGNORE INTO state VALUES ('index_id', ?)", (uuid.uuid4().hex[:16],))
+                conn.commit()
             self._ready = True
         return conn
 
@@ -129,6 +136,11 @@ class Store:
         with self._read() as conn:
             row = conn.execute("SELECT value FROM state WHERE key = 'version'").fetchone()
         return int(row[0]) if row else 0
+
+    def index_id(self) -> str:
+        """This index's own id, made when the store was created."""
+        with self._read() as conn:
+            return conn.execute("SELECT value FROM state WHERE key = 'index_id'").fetchone()[0]
 
     def documents(self) -> list[DocMeta]:
         with self._read() as conn:

@@ -54,6 +54,7 @@ class QueryPlan:
     def keyword_text(self) -> str:
         """What the keyword index searches: the topic and its expansions."""
         return " ".join((self.search_text, *self.expansions))
+    warnings: tuple[str, ...] = ()  # what in the question could not be used as written, said in the answer
 
 
 @dataclass(frozen=True)

@@ -176,8 +176,8 @@ class BoardQA:
         if found.empty_filter:
             # a decision asked of a board or month with no papers is not answered from another one
             ok = plan.intent != "resolution" and self._is_found(plan, found)
-            return compose(plan, found.passages, found=ok, notes=(self._no_papers_note(plan),))
-        return compose(plan, found.passages, found=self._is_found(plan, found))
+            return compose(plan, found.passages, found=ok, notes=(*plan.warnings, self._no_papers_note(plan)))
+        return compose(plan, found.passages, found=self._is_found(plan, found), notes=plan.warnings)
 
     def _is_found(self, plan: QueryPlan, found: Retrieval) -> bool:
         """Whether the evidence answers the question. A decision question needs a recorded decision on

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 
-from ingest.dates import find_dates, find_months, find_periods
+from ingest.dates import find_dates, find_months, find_periods, impossible_dates
 from ingest.errors import QuestionError
 from ingest.registry import Board, Priority, phrase_pattern
 from qa.acronyms import expand
@@ -166,7 +166,9 @@ def plan_query(question: str, *, boards: Sequence[Board], priorities: Sequence[P
     if not infer_filters:
         plan = replace(plan, filters=Filters())
     plan = _apply_explicit(plan, explicit)
-    return replace(plan, understood=_describe(plan, date_notes))
+    warnings = tuple(f"\u201c{bad}\u201d is not a real date, so no day filter was applied for it."
+                     for bad in impossible_dates(text))
+    return replace(plan, understood=_describe(plan, date_notes) + warnings, warnings=warnings)
 
 
 def _content_words(text: str) -> list[str]:

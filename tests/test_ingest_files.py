@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import random
 import re
 import textwrap
 from pathlib import Path
@@ -21,7 +22,7 @@ from typer.testing import CliRunner
 
 from ingest.errors import IndexBusyError
 from ingest.pipeline import FileResult, ingest_paths, parse_file
-from ingest.read import read_file
+from ingest.read import MAX_BYTES, read_file
 from ingest.settings import Settings
 from ingest.store import Store
 from ui.cli import app
@@ -166,6 +167,20 @@ def make_broken(kind: str, folder: Path, good: Path) -> Path:
         path = folder / "cafe-notes.txt"
         path.write_bytes(b"caf\xe9 board minutes\n")
         return path
+    if kind == "png-named-pdf":  # a screenshot saved over the pack's name
+        path = folder / "agenda-pack.pdf"
+        path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64))
+        return path
+    if kind == "cp1252-txt":  # Word's "Save as text" on Windows: smart quotes, pound sign, en dash
+        path = folder / "notes-windows.txt"
+        path.write_bytes("Budget \u201cfinal\u201d \u2013 \u00a32.4m agreed\n".encode("cp1252"))
+        return path
+    if kind == "huge":  # sparse: as large as a real scanned archive, without writing one
+        path = folder / "ten-years-of-packs.pdf"
+        with open(path, "wb") as handle:
+            handle.write(b"%PDF-1.7\n")
+            handle.truncate(MAX_BYTES + 1)
+        return path
     if kind == "docx":
         path = folder / "minutes.docx"
         path.write_bytes(b"PK\x03\x04" + b"\x00" * 64)
@@ -180,6 +195,9 @@ BROKEN = {  # kind -> words the user must see in the one-line reason
     "image-only": "no text layer",
     "pdf-named-txt": "PDF named .txt",
     "latin-1-txt": "not UTF-8",
+    "png-named-pdf": "not a PDF",
+    "cp1252-txt": "not UTF-8",
+    "huge": "larger than the 200 MB limit",
     "docx": "unsupported file type",
 }
 
@@ -379,6 +397,69 @@ def test_a_good_file_turned_bad_keeps_its_last_good_version(minutes_pdf: Path, s
 
     assert result.status == "failed" and "corrupt or truncated" in result.error
     assert snapshot(store) == before
+
+
+def test_a_long_pack_goes_in_whole_down_to_its_last_page(tmp_path: Path, store: Store, settings: Settings) -> None:
+    """Packs run to hundreds of pages; only size is capped (MAX_BYTES), never the page count."""
+    pages = [[f"Appendix {n}: Community Transport Journeys", "",
+              f"Journeys in district {n} by month, with volunteer driver hours and costs for the year. " * 5]
+             for n in range(1, 401)]
+    pack = render_pdf(tmp_path / "budget-pack-appendices.pdf", pages)
+
+    result = ingest([pack], store, settings)[pack.name]
+
+    assert result.status == "added", result.error
+    assert result.pages == 400
+    text = " ".join(c.text for c in store.chunks())
+    assert all(f"Journeys in district {n} by month" in text for n in range(1, 401))
+    assert max(c.page for c in store.chunks()) >= 399  # a chunk starts on its first page; two short pages share one
+
+
+def test_a_folder_of_thousands_of_files_goes_in_and_names_each_bad_one(tmp_path: Path, store: Store,
+                                                                       settings: Settings) -> None:
+    """2,000 files in ten sub-folders: notes, empty files and random bytes, as a shared drive holds."""
+    folder = tmp_path / "shared-drive"
+    expected: dict[str, str] = {}
+    for n in range(2000):
+        sub = folder / f"folder-{n % 10}"
+        sub.mkdir(parents=True, exist_ok=True)
+        if n % 5 == 0:
+            (sub / f"blank-{n}.txt").write_bytes(b"")
+            expected[f"blank-{n}.txt"] = "failed"
+        elif n % 5 == 1:
+            (sub / f"noise-{n}.txt").write_bytes(random.Random(n).randbytes(300))
+            expected[f"noise-{n}.txt"] = "failed"
+        else:
+            (sub / f"note-{n}.md").write_text(f"Transport Update {n}\n\nThe board noted update {n} on the "
+                                              "community transport scheme and its volunteer drivers.\n")
+            expected[f"note-{n}.md"] = "added"
+
+    results = ingest([folder], store, settings)
+
+    assert {name: r.status for name, r in results.items()} == expected
+    assert all(r.error and name in r.error and "\n" not in r.error
+               for name, r in results.items() if r.status == "failed")
+    added = {name for name, status in expected.items() if status == "added"}
+    assert set(store.files()) == added and {c.source for c in store.chunks()} == added
+    before = snapshot(store)
+    again = ingest([folder], store, settings)
+    assert {name for name, r in again.items() if r.status == "unchanged"} == added
+    assert snapshot(store) == before
+
+
+def test_a_date_that_does_not_exist_in_a_paper_is_not_a_meeting_date(tmp_path: Path, store: Store,
+                                                                    settings: Settings) -> None:
+    paper = tmp_path / "minutes-typo.txt"
+    paper.write_text("Minutes of a meeting of the Health and Wellbeing Board held at County Hall on Thursday, "
+                     "31 February 2025.\n\n12. Pandemic Planning\n\nThe Board considered a report on local "
+                     "preparedness for a future pandemic.\n\nRESOLVED:\n\nThat the report be noted.\n",
+                     encoding="utf-8")
+
+    result = ingest([paper], store, settings)[paper.name]
+
+    assert result.status == "added", result.error
+    assert all(d.meeting_date is None or not d.meeting_date.startswith("2025-02-3") for d in store.documents())
+    assert [r.text for r in store.resolutions()] == ["That the report be noted."]
 
 
 # --- 3. idempotency ----------------------------------------------------------------------------
