@@ -49,12 +49,12 @@ class QueryPlan:
     understood: tuple[str, ...] = ()  # human-readable notes on what was applied
     followup_of: str | None = None
     expansions: tuple[str, ...] = ()  # acronyms spelled out (and spelled-out forms abbreviated)
+    warnings: tuple[str, ...] = ()  # what in the question could not be used as written, said in the answer
 
     @property
     def keyword_text(self) -> str:
         """What the keyword index searches: the topic and its expansions."""
         return " ".join((self.search_text, *self.expansions))
-    warnings: tuple[str, ...] = ()  # what in the question could not be used as written, said in the answer
 
 
 @dataclass(frozen=True)
