@@ -86,9 +86,9 @@ class VectorIndex:
         return found
 
     def add(self, nodes: list[TextNode]) -> None:
-        """Store nodes that carry their embeddings."""
-        if nodes:
-            self.store.add(nodes)
+        """Store nodes that carry their embeddings, in batches (Chroma refuses one over its max batch size)."""
+        for start in range(0, len(nodes), _BATCH):
+            self.store.add(nodes[start:start + _BATCH])
 
     def delete(self, ids: Iterable[str]) -> None:
         ids = list(ids)
