@@ -13,7 +13,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
@@ -88,13 +87,28 @@ def measure(home: Path, chroma_url: str | None, *, repeats: int = 1) -> dict:
             "retrieve_p50_ms": round(r50, 1), "retrieve_p95_ms": round(r95, 1),
             "ask_p50_ms": round(a50, 1), "ask_p95_ms": round(a95, 1), "first_ask_s": round(first, 2),
             "open_to_first_answer_s": round(load_s, 1),
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024), "loadavg": loadavg()}
+            "peak_rss_mb": _peak_rss_mb(os.getpid()), "loadavg": loadavg()}
+
+
+def noop_ingest(home: Path) -> dict:
+    """Re-ingest the shipped corpus into an index that already holds it: read and hash, then sync."""
+    from qa.service import BoardQA
+
+    system = BoardQA(Settings(home=home))
+    seconds, report = timed(lambda: system.ingest([REPO / "corpus"]))
+    assert all(r.status == "unchanged" for r in report.files) and not report.sync.added, "not a no-op"
+    return {"noop_s": round(seconds, 2), "loadavg": loadavg()}
+
+
+def in_child(mode: str, home: Path, chroma_url: str | None = None) -> dict:
+    """Run `measure` or `noop_ingest` in a fresh process, so its memory and caches are its own."""
+    cmd = [sys.executable, str(Path(__file__)), f"--{mode}", str(home)] + (["--chroma-url", chroma_url] if chroma_url else [])
+    out = subprocess.run(cmd, cwd=REPO, check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def measure_in_child(home: Path, chroma_url: str | None = None) -> dict:
-    cmd = [sys.executable, str(Path(__file__)), "--measure", str(home)] + (["--chroma-url", chroma_url] if chroma_url else [])
-    out = subprocess.run(cmd, cwd=REPO, check=True, capture_output=True, text=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    return in_child("measure", home, chroma_url)
 
 
 @contextmanager
@@ -135,8 +149,8 @@ def bench_shipped(home: Path) -> dict:
         pages = sum(r.pages or 0 for r in report.files)
         cold = {"cold_ingest_s": round(cold, 1), "chunks": report.sync.total, "pages": pages,
                 "chunks_per_s": round(report.sync.total / cold, 1), "pages_per_s": round(pages / cold, 1) if pages else None}
-    noop, _ = timed(lambda: system.ingest([REPO / "corpus"]))
-    return {"ingest": cold, "noop_reingest_s": round(noop, 2), "loadavg_ingest": loadavg(),
+    noop = in_child("noop", home)
+    return {"ingest": cold, "noop_reingest_s": noop["noop_s"], "loadavg_ingest": noop["loadavg"],
             "latency": measure_in_child(home)}
 
 
@@ -147,14 +161,8 @@ def bench_synth(shipped: Path, synth: Path, times: int) -> dict:
         t, _ = timed(lambda: subprocess.run([sys.executable, str(REPO / "bench" / "synth.py"), "--source", str(shipped),
                                              "--home", str(synth), "--times", str(times)], cwd=REPO, check=True))
         built = round(t, 1)
-    noop, _ = timed(lambda: _noop_ingest(synth))
-    return {"times": times, "build_s": built, "noop_sync_s": round(noop, 2), "latency": measure_in_child(synth)}
-
-
-def _noop_ingest(home: Path) -> None:
-    """Re-ingesting the shipped corpus into the synthetic index: reads and hashes 5 files, syncs 100x chunks."""
-    from qa.service import BoardQA
-    BoardQA(Settings(home=home)).ingest([REPO / "corpus"])
+    noop = in_child("noop", synth)
+    return {"times": times, "build_s": built, "noop_sync_s": noop["noop_s"], "latency": measure_in_child(synth)}
 
 
 def bench_server(shipped: Path, synth: Path | None) -> dict:
@@ -210,10 +218,11 @@ def main() -> None:
     parser.add_argument("--times", type=int, default=100, help="size of the synthetic corpus, in shipped corpora")
     parser.add_argument("--out", type=Path, default=RESULTS_MD)
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # child process: print one JSON line
+    parser.add_argument("--noop", type=Path, help=argparse.SUPPRESS)  # child process: print one JSON line
     parser.add_argument("--chroma-url", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.measure:
-        print(json.dumps(measure(args.measure, args.chroma_url)))
+    if args.measure or args.noop:
+        print(json.dumps(measure(args.measure, args.chroma_url) if args.measure else noop_ingest(args.noop)))
         return
     only = [p.strip() for p in args.only.split(",") if p.strip()]
     unknown = set(only) - set(PIECES)

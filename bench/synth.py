@@ -28,7 +28,7 @@ from index.nodes import to_node  # noqa: E402
 from index.vector import VectorIndex, open_collection  # noqa: E402
 from ingest.schema import Chunk, DocMeta, Resolution  # noqa: E402
 from ingest.settings import Settings  # noqa: E402
-from ingest.store import FileRecord, Parsed, Store  # noqa: E402
+from ingest.store import Parsed, Store  # noqa: E402
 
 PLACES = ["Rutland", "Northamptonshire", "Derbyshire", "Nottingham City", "Lincolnshire", "Warwickshire",
           "Coventry", "Staffordshire", "Shropshire", "Worcestershire", "Herefordshire", "Cambridgeshire",
