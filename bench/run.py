@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -121,7 +122,6 @@ def chroma_server(path: Path) -> Iterator[str]:
                                  "--host", "127.0.0.1", "--port", str(port)], stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        import urllib.request
         for _ in range(300):
             try:
                 urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2)
