@@ -2,17 +2,21 @@
 searched by many reader threads at once."""
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from dataclasses import dataclass
 
 import numpy as np
+from chromadb.errors import InternalError
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
 from index.embed import embed_query, embed_texts
 from index.keyword import (KeywordIndex, build_keyword_index, load_keyword_index, save_keyword_index,
                            saved_version)
 from index.nodes import Filters, node_metadata, to_node
+from index.table import ChunkTable
 from index.vector import VectorIndex, open_collection
 from ingest.errors import IndexNotFoundError
 from ingest.schema import Chunk
@@ -20,6 +24,9 @@ from ingest.settings import Settings
 from ingest.store import Store
 
 EMBED_BATCH = 64
+# A vector search within a subset holding at least this share of the chunks asks Chroma for the
+# nearest overall (over-fetched) and keeps the allowed ones; a smaller subset is searched by its ids.
+WIDE_SHARE = 0.5
 
 Progress = Callable[[int, int], None]
 
@@ -57,6 +64,7 @@ class _Snapshot:
     version: int
     chunks: Mapping[str, Chunk]
     keywords: KeywordIndex
+    table: ChunkTable
 
 
 class BoardIndex:
@@ -77,6 +85,10 @@ class BoardIndex:
         """Bring Chroma and BM25 in step with the store: drop gone chunks, embed new ones. Call inside
         `store.writer()`; an interrupted sync is finished by the next one."""
         version = self.store.version()
+        if saved_version(self.keyword_dir) == version and self._vectors.count() == self.store.chunk_count():
+            # BM25 is saved last, so a build at this version means the last sync finished: nothing to do
+            # (checking every chunk against Chroma takes ~70 s at 160k chunks).
+            return SyncReport(added=0, removed=0, total=self._vectors.count())
         chunks = self.store.chunks()
         stored = self._vectors.metadata()
         wanted = {chunk.chunk_id for chunk in chunks}
@@ -107,16 +119,39 @@ class BoardIndex:
             if progress:
                 progress(start + len(batch), len(chunks))
 
-    def vector_search(self, query: str | np.ndarray, k: int = 10, *,
-                      filters: Filters | None = None) -> list[tuple[str, float]]:
-        """(chunk_id, cosine similarity) of the k chunks nearest a question (text or its vector), best first."""
+    def vector_search(self, query: str | np.ndarray, k: int = 10, *, filters: Filters | None = None,
+                      allowed: set[str] | None = None) -> list[tuple[str, float]]:
+        """(chunk_id, cosine similarity) of the k chunks nearest a question (text or its vector), best first;
+        only chunks passing `filters` and, when given, only `allowed` ids."""
         snapshot = self._current()
         text = query if isinstance(query, str) else ""
-        vector = embed_query(self.embed_model, query) if isinstance(query, str) else np.asarray(query, np.float32)
+        vector = (embed_query(self.embed_model, query) if isinstance(query, str) else np.asarray(query, np.float32)).tolist()
         metadata_filters = filters.to_metadata_filters() if filters else None
-        hits = self._vectors.search(vector.tolist(), k, metadata_filters, text)
+        if allowed is None:
+            hits = self._vectors.search(vector, k, metadata_filters, text)
+        else:
+            hits = self._search_within(vector, k, allowed, metadata_filters, text, len(snapshot.chunks))
         # Between an ingest and its sync Chroma may still hold chunks the store has dropped.
         return [(chunk_id, score) for chunk_id, score in hits if chunk_id in snapshot.chunks]
+
+    def _search_within(self, vector: list[float], k: int, allowed: set[str], metadata_filters, text: str,
+                       total: int) -> list[tuple[str, float]]:
+        """The k nearest among `allowed`, without a Chroma `where` (0.3-1 s per query at 160k chunks):
+        a wide subset by over-fetching the nearest overall, a narrow one by Chroma search within its ids."""
+        if not allowed or k <= 0:
+            return []
+        share = len(allowed) / max(total, 1)
+        if share >= WIDE_SHARE:
+            hits = self._vectors.search(vector, min(total, math.ceil(2 * k / share)), None, text)
+            kept = [hit for hit in hits if hit[0] in allowed][:k]
+            if len(kept) >= min(k, len(allowed)):
+                return kept
+        try:
+            return self._vectors.search(vector, k, None, text, ids=sorted(allowed))
+        except InternalError:
+            # an allowed chunk not in Chroma yet (an interrupted sync): the slower metadata filter
+            hits = self._vectors.search(vector, k, metadata_filters, text)
+            return [hit for hit in hits if hit[0] in allowed]
 
     def keyword_search(self, query: str, k: int = 10, *,
                        allowed: set[str] | None = None) -> list[tuple[str, float]]:
@@ -137,6 +172,14 @@ class BoardIndex:
     def chunks(self) -> dict[str, Chunk]:
         """Every stored chunk by id (a copy; the index keeps its own)."""
         return dict(self._current().chunks)
+
+    def chunk_map(self) -> Mapping[str, Chunk]:
+        """Every stored chunk by id, read-only and not copied (a question must not copy 100k+ entries)."""
+        return MappingProxyType(self._current().chunks)
+
+    def select(self, **filters) -> set[str]:
+        """Ids of the chunks passing these filters (see ChunkTable.select), from columns held per store version."""
+        return self._current().table.select(**filters)
 
     def ids_matching(self, filters: Filters) -> set[str]:
         """Ids of the chunks that pass the filters: the same rule as the Chroma `where`, in memory."""
@@ -168,7 +211,7 @@ class BoardIndex:
         if keywords is None or keywords.version != version or set(keywords.rows) != set(chunks):
             # Not synced yet (or the store moved on): build in memory; only `sync` writes to disk.
             keywords = build_keyword_index(list(chunks.values()), version)
-        return _Snapshot(version, chunks, keywords)
+        return _Snapshot(version, chunks, keywords, ChunkTable.of(list(chunks.values())))
 
 
 def _same_metadata(wanted: dict, stored: dict) -> bool:

@@ -111,9 +111,9 @@ class VectorIndex:
 
     @_server_calls
     def add(self, nodes: list[TextNode]) -> None:
-        """Store nodes that carry their embeddings."""
-        if nodes:
-            self.store.add(nodes)
+        """Store nodes that carry their embeddings, in batches (Chroma refuses one over its max batch size)."""
+        for start in range(0, len(nodes), _BATCH):
+            self.store.add(nodes[start:start + _BATCH])
 
     @_server_calls
     def delete(self, ids: Iterable[str]) -> None:
@@ -133,11 +133,13 @@ class VectorIndex:
 
     @_server_calls
     def search(self, embedding: list[float], k: int, filters: MetadataFilters | None = None,
-               query: str = "") -> list[tuple[str, float]]:
-        """Chunk ids and cosine similarities of the k nearest stored chunks that pass the filters."""
+               query: str = "", *, ids: list[str] | None = None) -> list[tuple[str, float]]:
+        """Chunk ids and cosine similarities of the k nearest stored chunks that pass the filters (and,
+        when given, are among `ids`, which must all be stored)."""
         if k <= 0:
             return []
-        retriever = self.index.as_retriever(similarity_top_k=k, filters=filters)
+        retriever = self.index.as_retriever(similarity_top_k=k, filters=filters,
+                                            vector_store_kwargs={"ids": ids} if ids is not None else {})
         hits = retriever.retrieve(QueryBundle(query_str=query, embedding=embedding))
         return [(hit.node.node_id, _cosine(hit.score)) for hit in hits]
 

@@ -152,6 +152,10 @@ class Store:
             rows = conn.execute("SELECT data FROM chunks ORDER BY source, ord").fetchall()
         return [Chunk.from_dict(json.loads(row[0])) for row in rows]
 
+    def chunk_count(self) -> int:
+        with self._read() as conn:
+            return conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+
     def resolutions(self) -> list[Resolution]:
         with self._read() as conn:
             rows = conn.execute("SELECT data FROM resolutions ORDER BY source, ord").fetchall()

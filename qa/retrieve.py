@@ -2,7 +2,7 @@
 metadata filters, then nudged by its soft preferences (boosts)."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -76,7 +76,7 @@ def to_passage(rank: int, score: float, chunk: Chunk) -> Passage:
                    item=chunk.item, item_title=chunk.item_title, page=chunk.page, priority=chunk.priority, kind=chunk.kind)
 
 
-def rank_chunks(plan: QueryPlan, chunks: dict[str, Chunk], *, keyword: Sequence[tuple[str, float]],
+def rank_chunks(plan: QueryPlan, chunks: Mapping[str, Chunk], *, keyword: Sequence[tuple[str, float]],
                 vector: Sequence[tuple[str, float]], k: int) -> list[Passage]:
     """Fuse keyword and vector hits that pass the filters, apply boosts, and keep the top k."""
     keep = [cid for cid, _ in keyword if cid in chunks and matches(chunks[cid], plan.filters)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -15,14 +15,14 @@ from ingest.pipeline import FileResult, ingest_paths
 from ingest.priority import keyword_tags, merge_tags, similarity_tags
 from ingest.registers import filter_documents, filter_resolutions, resolve_board
 from ingest.registry import load_boards, load_priorities
-from ingest.schema import DocMeta, Resolution, date_int
+from ingest.schema import Chunk, DocMeta, Resolution, date_int
 from ingest.settings import Settings
 from ingest.store import Store
 from qa.acronyms import find_acronyms
 from qa.answer import compose
 from qa.generate import Turn, followup_plan
 from qa.llm import build_chat_model
-from qa.retrieve import CANDIDATES, Retrieval, matches, rank_chunks, similarity
+from qa.retrieve import CANDIDATES, Retrieval, rank_chunks, similarity
 from qa.schema import Answer, Filters, QueryPlan
 from qa.terms import content_terms, coverage
 from qa.understand import clean_question, plan_query
@@ -63,7 +63,7 @@ class BoardQA:
         self.priorities = load_priorities(settings.priorities_file)
         self._index: BoardIndex | None = None
         self._lock = threading.Lock()
-        self._acronyms: tuple[object, dict[str, str]] = (None, {})
+        self._acronyms: tuple[int | None, dict[str, str]] = (None, {})  # (store version, acronyms)
         self.chat_model = build_chat_model(settings)  # None: answers stay extractive
 
     @property
@@ -126,25 +126,28 @@ class BoardQA:
 
     def acronyms(self) -> dict[str, str]:
         """The acronyms the indexed papers define, worked out once per index version."""
-        chunks = self.index.chunks()
+        version = self.store.version()
         with self._lock:
-            if self._acronyms[0] is not chunks:
-                self._acronyms = (chunks, find_acronyms(chunk.text for chunk in chunks.values()))
+            if self._acronyms[0] != version:
+                self._acronyms = (version, find_acronyms(chunk.text for chunk in self.index.chunk_map().values()))
             return self._acronyms[1]
 
     def search(self, plan: QueryPlan, *, k: int = 10) -> Retrieval:
         """Hybrid retrieval within the plan's filters. When the filters match no papers at all, the
         search runs without them (they become preferences) and the result says so (`empty_filter`)."""
-        chunks = self.index.chunks()
+        chunks = self.index.chunk_map()
         f = plan.filters
-        allowed = None if f.is_empty() else {cid for cid, chunk in chunks.items() if matches(chunk, f)}
+        allowed = None if f.is_empty() else self.index.select(
+            board=f.board, date_field=f.date_field, date_from=date_int(f.date_from.isoformat()) if f.date_from else None,
+            date_to=date_int(f.date_to.isoformat()) if f.date_to else None, doc_types=f.doc_types, priority=f.priority)
         if allowed is not None and not allowed:
             passages, best = self._hybrid(_relaxed(plan), chunks, None, k)
             return Retrieval(passages, best, empty_filter=True)
         passages, best = self._hybrid(plan, chunks, allowed, k)
         return Retrieval(passages, best, empty_filter=False)
 
-    def _hybrid(self, plan: QueryPlan, chunks: dict, allowed: set[str] | None, k: int) -> tuple[tuple, float]:
+    def _hybrid(self, plan: QueryPlan, chunks: Mapping[str, Chunk], allowed: set[str] | None,
+                k: int) -> tuple[tuple, float]:
         f = plan.filters
         meeting_dates = f.date_field == "meeting"
         where = IndexFilters(board=f.board,
@@ -152,7 +155,7 @@ class BoardQA:
                              date_to=date_int(f.date_to.isoformat()) if f.date_to and meeting_dates else None,
                              doc_types=f.doc_types or None)
         vector_text = f"{plan.search_text} {plan.question}" if plan.followup_of else plan.question
-        vector = self.index.vector_search(vector_text, CANDIDATES, filters=where)
+        vector = self.index.vector_search(vector_text, CANDIDATES, filters=where, allowed=allowed)
         keyword = self.index.keyword_search(plan.keyword_text, CANDIDATES, allowed=allowed)
         passages = rank_chunks(plan, chunks, keyword=keyword, vector=vector, k=k)
         return tuple(passages), similarity(vector, passages)

@@ -231,7 +231,7 @@ def build_app(system: BoardQA) -> gr.Blocks:
                     sources = gr.HTML(label="Sources", elem_id="sources")
             question.submit(lambda *a: (yield from respond(system, *a)),
                             [question, chatbot, board, date_from, date_to, doc_types, priority, use_implied],
-                            [chatbot, sources, understood]).then(lambda: "", None, question)
+                            [chatbot, sources, understood], api_name="ask").then(lambda: "", None, question)
             clear.click(lambda: ([], "", ""), None, [chatbot, sources, understood])
         with gr.Tab("Resolutions"):
             with gr.Row():
