@@ -127,10 +127,11 @@ class BoardQA:
     def acronyms(self) -> dict[str, str]:
         """The acronyms the indexed papers define, worked out once per index version."""
         version = self.store.version()
-        with self._lock:
-            if self._acronyms[0] != version:
-                self._acronyms = (version, find_acronyms(chunk.text for chunk in self.index.chunk_map().values()))
-            return self._acronyms[1]
+        if self._acronyms[0] != version:
+            chunks = self.index.chunk_map()  # outside the lock: `index` takes it too
+            with self._lock:
+                self._acronyms = (version, find_acronyms(chunk.text for chunk in chunks.values()))
+        return self._acronyms[1]
 
     def search(self, plan: QueryPlan, *, k: int = 10) -> Retrieval:
         """Hybrid retrieval within the plan's filters. When the filters match no papers at all, the
