@@ -3,17 +3,17 @@ gradio_client: the load test (tests/test_load.py) and the load benchmark (bench/
 from __future__ import annotations
 
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from bench.servers import free_port, stop, wait_until_up
 
 REPO = Path(__file__).resolve().parent.parent
 PROGRESS = "Searching the papers…"  # the chat's placeholder while a question is being answered
@@ -56,23 +56,6 @@ class LoadResult:
                 "p95_ms": round(self.percentile(95)), "max_ms": round(max(self.latencies_ms, default=0.0))}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_until_up(url: str, proc: subprocess.Popen, timeout: float) -> bool:
-    deadline = time.time() + timeout
-    while time.time() < deadline and proc.poll() is None:
-        try:
-            if urllib.request.urlopen(url, timeout=2).status == 200:
-                return True
-        except OSError:
-            time.sleep(0.2)
-    return False
-
-
 @contextmanager
 def running_app(home: Path, *, timeout: float = START_TIMEOUT, env: dict[str, str] | None = None) -> Iterator[App]:
     """`python -m ui.cli ui` on loopback over `home`, stopped on exit; fails with the log's tail if it never comes up."""
@@ -85,16 +68,11 @@ def running_app(home: Path, *, timeout: float = START_TIMEOUT, env: dict[str, st
                                  "--home", str(home)], cwd=REPO, env=environ, stdout=out, stderr=subprocess.STDOUT)
     try:
         url = f"http://127.0.0.1:{port}/"
-        if not _wait_until_up(url, proc, timeout):
+        if not wait_until_up(url, proc, timeout):
             raise RuntimeError("the app did not start: " + log.read_text(errors="replace")[-3000:])
         yield App(url, started, proc, log)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
 
 
 def connect(url: str):

@@ -18,16 +18,15 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.load import ask, connect, conversations, free_port, run_load, running_app  # noqa: E402
+from bench.load import ask, connect, conversations, run_load, running_app  # noqa: E402
+from bench.servers import chroma_running  # noqa: E402
 from evals.run import DEFAULT_QUESTIONS, load_questions  # noqa: E402
 from ingest.settings import Settings  # noqa: E402
 
@@ -112,30 +111,6 @@ def measure_in_child(home: Path, chroma_url: str | None = None) -> dict:
     return in_child("measure", home, chroma_url)
 
 
-@contextmanager
-def chroma_server(path: Path) -> Iterator[str]:
-    """`chroma run` (the venv's, beside this Python) on loopback over an existing Chroma folder."""
-    port = free_port()
-    log = path.parent / f"chroma-{port}.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([str(Path(sys.executable).parent / "chroma"), "run", "--path", str(path),
-                                 "--host", "127.0.0.1", "--port", str(port)], stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2)
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    raise RuntimeError("chroma did not start: " + log.read_text(errors="replace")[-2000:])
-                time.sleep(0.2)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-
-
 # --- the pieces -------------------------------------------------------------------------------
 
 def bench_shipped(home: Path) -> dict:
@@ -170,7 +145,7 @@ def bench_server(shipped: Path, synth: Path | None) -> dict:
     out = {}
     for name, home in (("shipped", shipped), ("synth", synth)):
         if home and (home / "index" / "chroma").exists():
-            with chroma_server(home / "index" / "chroma") as url:
+            with chroma_running(home / "index" / "chroma") as url:
                 out[name] = measure_in_child(home, url)
     return out
 

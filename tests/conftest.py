@@ -2,16 +2,11 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from bench.servers import chroma_running
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -54,46 +49,8 @@ def system(tmp_path_factory):
     return qa
 
 
-def free_port() -> int:
-    """A TCP port nothing listens on right now, on loopback."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def chroma_running(folder: Path) -> Iterator[str]:
-    """A real Chroma server (`chroma run`, shipped with the chromadb package) on loopback, storing under
-    `folder`; yields its URL and stops it on the way out, whatever happened."""
-    chroma = Path(sys.executable).parent / "chroma"  # the venv's own, so a fresh clone's venv works
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = folder / "server.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([str(chroma), "run", "--path", str(folder / "data"), "--host", "127.0.0.1",
-                                 "--port", str(port)], stdout=out, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.time() > deadline:
-                    raise RuntimeError(f"chroma run did not come up: {log.read_text(errors='replace')[-2000:]}")
-                time.sleep(0.2)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
 @pytest.fixture(scope="session")
 def chroma_server(tmp_path_factory):
     """One Chroma server for the session; its URL."""
-    with chroma_running(tmp_path_factory.mktemp("chroma-server")) as url:
+    with chroma_running(tmp_path_factory.mktemp("chroma-server") / "data") as url:
         yield url

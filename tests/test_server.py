@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, COUNTY, COUNTY_PACK, REPO, chroma_running, free_port
+from bench.servers import chroma_running, free_port
+from conftest import CORPUS, COUNTY, COUNTY_PACK, REPO
 from index import Filters
 from index.nodes import to_node
 from index.vector import VectorIndex, collection_name, open_collection
@@ -146,7 +147,7 @@ def test_a_server_lost_mid_session_is_one_line_that_says_what_to_do(tmp_path: Pa
     (papers / "allotments-report.txt").write_text(
         "Community Allotments Review\n\nThe review found waiting lists of two years for allotments.\n", encoding="utf-8")
     (tmp_path / "server").mkdir()
-    with chroma_running(tmp_path / "server") as url:
+    with chroma_running(tmp_path / "server" / "data") as url:
         qa = BoardQA(Settings(home=tmp_path / "home", chroma_url=url))
         qa.ingest([papers])
         assert qa.ask("allotment waiting lists").passages

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -13,6 +12,7 @@ from pathlib import Path
 import pytest
 from reportlab.pdfgen import canvas
 
+from bench.servers import free_port
 from conftest import COUNTY, REPO
 from ingest.errors import ConfigError
 from ingest.settings import Settings
@@ -120,18 +120,12 @@ def test_auth_from_environment(monkeypatch):
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def served(system, tmp_path_factory):
     """`boardqa ui` in its own process, on a copy of the index that no other process has open."""
     home = tmp_path_factory.mktemp("served-home")
     shutil.copytree(system.settings.home, home, dirs_exist_ok=True)
-    port = _free_port()
+    port = free_port()
     log = home / "ui.log"
     env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "PYTHONUNBUFFERED": "1"}
     with open(log, "wb") as out:

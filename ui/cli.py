@@ -246,13 +246,13 @@ def ask(question: Annotated[Optional[str], typer.Argument(help="The question")] 
     BOARDQA_LLM_URL points at and checked against the passages it cites."""
     system = BoardQA(_settings(home))
     explicit = _explicit(system, board, date_from, date_to, doc_type, priority)
-    if not as_json and questions is None:
-        err_console.print(f"[dim]mode: {escape(mode_line(None if extractive else system.chat_model))}[/dim]")
 
     def show(answer: Answer) -> None:
         if as_json:
             print(json.dumps(_answer_json(answer), indent=1))
             return
+        # said with the answer, not before it: an error stays the only line
+        err_console.print(f"[dim]mode: {escape(mode_line(None if extractive else system.chat_model))}[/dim]")
         if answer.plan.understood:
             console.print(f"[dim]understood: {escape('; '.join(answer.plan.understood))}[/dim]")
         console.print(answer.text, markup=False, highlight=False)
