@@ -89,10 +89,10 @@ def synthesize(source: Settings, target: Settings, *, times: int, seed: int = 0,
     by_file = {name: ([d for d in docs if d.source == name], [i for i, c in enumerate(chunks) if c.source == name],
                       [r for r in resolutions if r.source == name]) for name in files}
     store = Store(target.index_dir)
-    vector_index = VectorIndex(open_collection(target), load_embedder())
     rng = np.random.default_rng(seed)
     written, pending, started = 0, [], time.perf_counter()
     with store.writer():
+        vector_index: VectorIndex | None = None  # opened once the store exists: its collection is named by the store
         for n in range(times):
             copier = Copier(n) if n else None
             for name, record in files.items():
@@ -110,6 +110,7 @@ def synthesize(source: Settings, target: Settings, *, times: int, seed: int = 0,
                 pending += [to_node(c, v.tolist()) for c, v in zip(new_chunks, base)]
                 written += len(new_chunks)
             if len(pending) >= ADD_BATCH or n == times - 1:
+                vector_index = vector_index or VectorIndex(open_collection(target, store.index_id()), load_embedder())
                 vector_index.add(pending)
                 pending = []
                 log(f"copy {n + 1}/{times}: {written} chunks, {time.perf_counter() - started:.0f} s")

@@ -12,9 +12,9 @@ from datetime import date
 import Stemmer
 
 from qa.answer import best_sentences, cite_line
-from qa.terms import content_terms
 from qa.llm import ChatModel, LLMUnavailable, chat
 from qa.schema import Answer, Citation, Generation, Passage, QueryPlan
+from qa.terms import content_terms
 from qa.understand import MAX_QUESTION_CHARS
 
 MAX_PASSAGES = 6
