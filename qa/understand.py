@@ -6,7 +6,7 @@ import calendar
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 from ingest.dates import find_dates, find_months, find_periods, impossible_dates
 from ingest.errors import QuestionError
@@ -51,21 +51,21 @@ def _month_range(day: date) -> tuple[date, date]:
     return day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
-def _dates(text: str) -> tuple[date | None, date | None, list[str], list[tuple[int, int]]]:
-    """A date range the question restricts to, notes on it, and the spans it came from."""
+def _dates(text: str) -> tuple[date | None, date | None, list[tuple[int, int]]]:
+    """A date range the question restricts to, and the spans it came from."""
     spans: list[tuple[int, int]] = []
     for found in find_dates(text):
         spans.append((found.start, found.end))
-        return found.value, found.value, [f"date {found.value.isoformat()}"], spans
+        return found.value, found.value, spans
     for found in find_months(text):
         start, end = _month_range(found.value)
         before = text[:found.start]
         spans.append((found.start, found.end))
         if _SINCE.search(before):
-            return start, None, [f"since {start:%B %Y}"], spans
+            return start, None, spans
         if _BEFORE.search(before):
-            return None, start, [f"before {start:%B %Y}"], spans
-        return start, end, [f"{start:%B %Y}"], spans
+            return None, start - timedelta(days=1), spans  # before the month, as "before 2024" is
+        return start, end, spans
     for m in _YEAR.finditer(text):
         year = int(m["year"])
         prep = (m["prep"] or "").lower()
@@ -73,11 +73,11 @@ def _dates(text: str) -> tuple[date | None, date | None, list[str], list[tuple[i
             continue  # "2025/26" is a period of a plan, not a meeting date
         spans.append((m.start(), m.end()))
         if prep in ("since", "after", "from"):
-            return date(year, 1, 1), None, [f"since {year}"], spans
+            return date(year, 1, 1), None, spans
         if prep in ("before", "until", "by"):
-            return None, date(year - 1, 12, 31), [f"before {year}"], spans
-        return date(year, 1, 1), date(year, 12, 31), [f"in {year}"], spans
-    return None, None, [], spans
+            return None, date(year - 1, 12, 31), spans
+        return date(year, 1, 1), date(year, 12, 31), spans
+    return None, None, spans
 
 
 _OTHER_BOARD = re.compile(r"\b((?:[A-Z][\w&'-]*\s+){1,4})(?:Health\s+(?:and|&)\s+Wellbeing\s+Board|HWB)\b")
@@ -139,7 +139,7 @@ def plan_query(question: str, *, boards: Sequence[Board], priorities: Sequence[P
     """Understand a question (and the earlier questions of the conversation). With infer_filters off,
     what the question implies only favours passages (boosts) and never excludes any."""
     text = clean_question(question)
-    date_from, date_to, date_notes, date_spans = _dates(text)
+    date_from, date_to, date_spans = _dates(text)
     board, favoured, board_spans = _boards(text, boards)
     resolution = bool(_RESOLUTION_WORDS.search(text))
     types = tuple(kind for kind, pattern in _TYPE_WORDS if pattern.search(text))
@@ -168,7 +168,7 @@ def plan_query(question: str, *, boards: Sequence[Board], priorities: Sequence[P
     plan = _apply_explicit(plan, explicit)
     warnings = tuple(f"\u201c{bad}\u201d is not a real date, so no day filter was applied for it."
                      for bad in impossible_dates(text))
-    return replace(plan, understood=_describe(plan, date_notes) + warnings, warnings=warnings)
+    return replace(plan, understood=_describe(plan) + warnings, warnings=warnings)
 
 
 def _content_words(text: str) -> list[str]:
@@ -217,7 +217,8 @@ def _apply_explicit(plan: QueryPlan, explicit: Filters | None) -> QueryPlan:
     return replace(plan, filters=merged)
 
 
-def _describe(plan: QueryPlan, date_notes: list[str]) -> tuple[str, ...]:
+def _describe(plan: QueryPlan) -> tuple[str, ...]:
+    """What was understood, in words the answer shows."""
     f, b = plan.filters, plan.boosts
     notes = []
     if f.board:

@@ -32,6 +32,9 @@ def _plan(question: str, history=(), explicit=None):
     ("resolutions on dementia since January 2023", date(2023, 1, 1), None),
     ("what did the board agree at its February 2026 meeting?", date(2026, 2, 1), date(2026, 2, 28)),
     ("what was decided on 4 December 2025?", date(2025, 12, 4), date(2025, 12, 4)),
+    # regression: "before March 2024" took in 1 March 2024, unlike "before 2024"
+    ("what was agreed on the BCF before March 2024?", None, date(2024, 2, 29)),
+    ("what was agreed on the BCF before 2024?", None, date(2023, 12, 31)),
 ])
 def test_dates_in_decision_questions_become_meeting_date_filters(question, start, end):
     plan = _plan(question)
