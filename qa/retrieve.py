@@ -83,14 +83,14 @@ def rank_chunks(plan: QueryPlan, chunks: Mapping[str, Chunk], *, keyword: Sequen
     vkeep = [cid for cid, _ in vector if cid in chunks and matches(chunks[cid], plan.filters)]
     fused = rrf({"keyword": keep, "vector": vkeep})
     scored = sorted(((score * boost(chunks[cid], plan.boosts), cid) for cid, score in fused.items()), reverse=True)
-    top = sorted(((score * term_match(plan.search_text, chunks[cid]), cid) for score, cid in scored[:k]), reverse=True)
+    wanted = stems(plan.search_text)
+    top = sorted(((score * term_match(wanted, chunks[cid]), cid) for score, cid in scored[:k]), reverse=True)
     return [to_passage(rank, score, chunks[cid]) for rank, (score, cid) in enumerate(top, start=1)]
 
 
-def term_match(question: str, chunk: Chunk) -> float:
-    """The multiplier a passage earns for holding the question's words, and its phrases as phrases:
-    bag-of-words BM25 and a small embedding model both miss word order."""
-    wanted = stems(question)
+def term_match(wanted: Sequence[str], chunk: Chunk) -> float:
+    """The multiplier a passage earns for holding the question's words (`stems` of its topic), and its
+    phrases as phrases: bag-of-words BM25 and a small embedding model both miss word order."""
     if not wanted:
         return 1.0
     found = stems(chunk.indexed_text)
