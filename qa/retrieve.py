@@ -8,8 +8,8 @@ from itertools import pairwise
 
 import numpy as np
 
-from ingest.schema import Chunk, date_int
-from qa.schema import Boosts, Filters, Passage, QueryPlan
+from ingest.schema import Chunk
+from qa.schema import Boosts, Passage, QueryPlan
 from qa.terms import stems
 
 RRF_K = 60
@@ -28,20 +28,6 @@ class Retrieval:
     passages: tuple[Passage, ...]
     best_similarity: float
     empty_filter: bool
-
-
-def matches(chunk: Chunk, filters: Filters) -> bool:
-    """Whether a chunk satisfies the hard filters."""
-    if filters.board and chunk.board != filters.board:
-        return False
-    day = date_int(chunk.pack_date if filters.date_field == "pack" else chunk.meeting_date)
-    if filters.date_from and day < date_int(filters.date_from.isoformat()):
-        return False
-    if filters.date_to and (day == 0 or day > date_int(filters.date_to.isoformat())):
-        return False
-    if filters.doc_types and chunk.doc_type not in filters.doc_types:
-        return False
-    return not filters.priority or filters.priority in chunk.priority
 
 
 def rrf(rankings: dict[str, Sequence[str]], weights: dict[str, float] = WEIGHTS) -> dict[str, float]:
@@ -77,10 +63,11 @@ def to_passage(rank: int, score: float, chunk: Chunk) -> Passage:
 
 
 def rank_chunks(plan: QueryPlan, chunks: Mapping[str, Chunk], *, keyword: Sequence[tuple[str, float]],
-                vector: Sequence[tuple[str, float]], k: int) -> list[Passage]:
-    """Fuse keyword and vector hits that pass the filters, apply boosts, and keep the top k."""
-    keep = [cid for cid, _ in keyword if cid in chunks and matches(chunks[cid], plan.filters)]
-    vkeep = [cid for cid, _ in vector if cid in chunks and matches(chunks[cid], plan.filters)]
+                vector: Sequence[tuple[str, float]], allowed: set[str] | None, k: int) -> list[Passage]:
+    """Fuse keyword and vector hits among the `allowed` ids (the filters' chunks; None: all), apply
+    boosts, and keep the top k."""
+    keep = [cid for cid, _ in keyword if cid in chunks and (allowed is None or cid in allowed)]
+    vkeep = [cid for cid, _ in vector if cid in chunks and (allowed is None or cid in allowed)]
     fused = rrf({"keyword": keep, "vector": vkeep})
     scored = sorted(((score * boost(chunks[cid], plan.boosts), cid) for cid, score in fused.items()), reverse=True)
     wanted = stems(plan.search_text)

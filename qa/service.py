@@ -158,7 +158,7 @@ class BoardQA:
         vector_text = f"{plan.search_text} {plan.question}" if plan.followup_of else plan.question
         vector = self.index.vector_search(vector_text, CANDIDATES, filters=where, allowed=allowed)
         keyword = self.index.keyword_search(plan.keyword_text, CANDIDATES, allowed=allowed)
-        passages = rank_chunks(plan, chunks, keyword=keyword, vector=vector, k=k)
+        passages = rank_chunks(plan, chunks, keyword=keyword, vector=vector, allowed=allowed, k=k)
         return tuple(passages), similarity(vector, passages)
 
     def retrieve(self, question: str, *, history: Sequence[str] = (), filters: Filters | None = None,
