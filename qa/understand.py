@@ -16,12 +16,14 @@ from qa.schema import Boosts, Filters, QueryPlan
 
 MAX_QUESTION_CHARS = 1000
 _RESOLUTION_WORDS = re.compile(r"\b(?:resolv\w*|resolution\w*|decid\w*|decision\w*|agree[ds]?|approv\w*|endors\w*|"
-                               r"determin\w*|ratif\w*|sign(?:ed)? off|voted?)\b", re.I)
+                               r"determin\w*|ratif\w*|sign(?:ed)? off|voted?|elected|appointed)\b", re.I)
 _TYPE_WORDS = [("minutes", re.compile(r"\bminutes\b", re.I)),
                # a front sheet holds the venue, time, chair, membership and the next meeting's date
                ("agenda", re.compile(r"\b(?:venue|where was|where is|location|chairs?|chairman|chairing|membership|members of the board|next meeting|meeting (?:after|held))\b", re.I)), ("strategy", re.compile(r"\bstrateg(?:y|ies)\b", re.I)),
                ("plan", re.compile(r"\bplans?\b", re.I)), ("agenda", re.compile(r"\bagendas?\b", re.I)),
                ("presentation", re.compile(r"\b(?:slides?|deck|presentation)\b", re.I))]
+# what happened at a meeting ("when was the board told", "did members discuss") is recorded in its minutes
+_PROCEEDINGS = re.compile(r"\b(?:consider(?:ed|s)?|discuss(?:ed|es)?|debated?|told|informed|raised|heard)\b", re.I)
 _YEAR = re.compile(r"\b(?P<prep>in|during|for|of|throughout|since|after|from|before|until|by)?\s*(?P<year>(?:19|20)\d{2})\b(?![/\-–]\d)", re.I)
 _MEETING_WORDS = re.compile(r"\b(?:meetings?|met|minutes?|agendas?|board|committee|discuss\w*|consider\w*|"
                             r"present\w*|papers?|report(?:ed)? to)\b", re.I)
@@ -153,6 +155,8 @@ def plan_query(question: str, *, boards: Sequence[Board], priorities: Sequence[P
     # "the February 2026 pack" dates the pack, whichever earlier meetings its papers record
     date_field = "pack" if _PACK_WORDS.search(text) and not resolution else "meeting"
     filters = Filters(board=board, date_from=date_from, date_to=date_to, date_field=date_field)
+    if _PROCEEDINGS.search(text) and "minutes" not in types:
+        types += ("minutes",)
     boosts = Boosts(boards=favoured, doc_types=("minutes",) if resolution else types,
                     kinds=("resolution",) if resolution else (), priorities=_priorities(text, priorities), years=years)
     topic = _topic(text, date_spans + board_spans)

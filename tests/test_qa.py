@@ -77,6 +77,18 @@ def test_types_and_intent():
     assert _plan("Which meeting's minutes are in the February 2026 county board pack?").filters.date_field == "pack"
 
 
+def test_what_a_meeting_heard_favours_its_minutes():
+    assert "minutes" in _plan("When was the board told about the implementer site?").boosts.doc_types
+    assert _plan("what does the strategy say about carers?").boosts.doc_types == ("strategy",)
+    both = _plan("did the board discuss the strategy?").boosts.doc_types
+    assert set(both) == {"strategy", "minutes"}
+
+
+def test_elections_and_appointments_are_decisions():
+    plan = _plan("Who was appointed Vice Chair of the county board in 2025?")
+    assert plan.intent == "resolution" and plan.boosts.kinds == ("resolution",)
+
+
 def test_explicit_filters_override_the_question():
     plan = _plan(HEADLINE, explicit=Filters(board=CITY, date_from=date(2022, 1, 1), date_to=date(2022, 12, 31)))
     assert (plan.filters.board, plan.filters.date_from, plan.filters.date_to) == (CITY, date(2022, 1, 1), date(2022, 12, 31))
@@ -130,6 +142,8 @@ def test_decisions_inside_a_later_pack_are_dated_by_their_meeting(system):
     assert all(p.meeting_date.startswith("2026-02") for p in found.passages)
     answer = system.ask("what did the board resolve at its February 2026 meeting?")
     assert answer.found is False  # the February 2026 papers hold recommendations, not decisions
+    # nor does the pack record who was elected at that meeting, though its papers name office holders
+    assert system.ask("Who was elected Chairman of the county board in February 2026?").found is False
 
 
 def test_a_board_and_month_with_no_papers_is_said_plainly(system):
