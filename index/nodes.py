@@ -29,6 +29,7 @@ def node_metadata(chunk: Chunk) -> dict[str, Scalar]:
         "date": date_int(chunk.meeting_date),
         "pack_date_int": date_int(chunk.pack_date),
         "priority": "|".join(chunk.priority),
+        "facts": "|".join(chunk.facts),
     }
 
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ingest.clean import BLANK_PAGE
+from ingest.facts import facts
 from ingest.minutes import parse_minutes
 from ingest.priority import keyword_tags
 from ingest.registry import Priority
@@ -151,7 +152,9 @@ def _make(meta: DocMeta, n: int, lines: list[Line], *, kind: str, priorities: Se
     return Chunk(chunk_id=f"{meta.doc_id}:{n:04d}", text=body, header=header, kind=kind, source=meta.source,
                  doc_id=meta.doc_id, doc_title=meta.title, doc_type=meta.doc_type, board=meta.board,
                  meeting_date=meta.meeting_date, pack_date=meta.pack_date, period=meta.period,
-                 item=item, item_title=item_title, page=page, priority=keyword_tags(f"{header}\n{body}", priorities))
+                 item=item, item_title=item_title, page=page, priority=keyword_tags(f"{header}\n{body}", priorities),
+                 # not the header: a minutes title ("Minutes of the meeting held on ...") heads every minute
+                 facts=facts(f"{item_title or ''}\n{body}"))
 
 
 def chunk_document(doc: BoardDocument, priorities: Sequence[Priority]) -> list[Chunk]:

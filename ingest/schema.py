@@ -98,6 +98,7 @@ class Chunk:
     item_title: str | None = None
     page: int | None = None
     priority: tuple[str, ...] = field(default_factory=tuple)
+    facts: tuple[str, ...] = field(default_factory=tuple)  # meeting facts it states (ingest.facts)
 
     @property
     def indexed_text(self) -> str:
@@ -107,11 +108,12 @@ class Chunk:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["priority"] = list(self.priority)
+        data["facts"] = list(self.facts)
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Chunk":
-        return cls(**{**data, "priority": tuple(data.get("priority") or ())})
+        return cls(**{**data, "priority": tuple(data.get("priority") or ()), "facts": tuple(data.get("facts") or ())})
 
 
 def date_int(iso: str | None) -> int:

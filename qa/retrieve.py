@@ -15,7 +15,10 @@ from qa.terms import stems
 RRF_K = 60
 CANDIDATES = 100
 WEIGHTS = {"keyword": 1.0, "vector": 1.0}
-BOOST = {"kind": 0.6, "doc_type": 0.2, "board": 0.1, "priority": 0.1, "year": 0.1}
+BOOST = {"kind": 0.6, "doc_type": 0.2, "board": 0.1, "priority": 0.1, "year": 0.1, "facts": 1.5}
+# Only a meeting's own papers state its venue, chair, next date and attendance; a report that mentions
+# a meeting of some other group is not what a question about the board's meeting is after.
+MEETING_PAPERS = ("agenda", "minutes")
 # Reranking of the fused top k: the share of the question's words a passage holds, and of its
 # two-word phrases ("quintile 1", "running cost") found as phrases; set on the eval set's halves.
 RERANK = {"words": 1.0, "phrases": 1.0}
@@ -50,6 +53,8 @@ def boost(chunk: Chunk, boosts: Boosts) -> float:
         factor += BOOST["board"]
     if set(chunk.priority) & set(boosts.priorities):
         factor += BOOST["priority"]
+    if chunk.doc_type in MEETING_PAPERS and set(chunk.facts) & set(boosts.facts):
+        factor += BOOST["facts"]
     year = int(chunk.meeting_date[:4]) if chunk.meeting_date else None
     if boosts.years and (year in boosts.years or (chunk.period and any(str(y) in chunk.period for y in boosts.years))):
         factor += BOOST["year"]

@@ -28,13 +28,14 @@ class Filters:
 
 @dataclass(frozen=True)
 class Boosts:
-    """Soft preferences: favoured boards, types, priorities and periods; nothing is excluded."""
+    """Soft preferences: favoured boards, types, priorities, periods and meeting facts; nothing is excluded."""
 
     boards: tuple[str, ...] = ()
     doc_types: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
     priorities: tuple[str, ...] = ()
     years: tuple[int, ...] = ()
+    facts: tuple[str, ...] = ()  # meeting facts asked for (ingest.facts): venue, chair, next_meeting, ...
 
 
 @dataclass(frozen=True)

@@ -17,13 +17,26 @@ from qa.schema import Boosts, Filters, QueryPlan
 MAX_QUESTION_CHARS = 1000
 _RESOLUTION_WORDS = re.compile(r"\b(?:resolv\w*|resolution\w*|decid\w*|decision\w*|agree[ds]?|approv\w*|endors\w*|"
                                r"determin\w*|ratif\w*|sign(?:ed)? off|voted?|elected|appointed)\b", re.I)
-_TYPE_WORDS = [("minutes", re.compile(r"\bminutes\b", re.I)),
-               # a front sheet holds the venue, time, chair, membership and the next meeting's date
-               ("agenda", re.compile(r"\b(?:venue|where was|where is|location|chairs?|chairman|chairing|membership|members of the board|next meeting|meeting (?:after|held))\b", re.I)), ("strategy", re.compile(r"\bstrateg(?:y|ies)\b", re.I)),
+_TYPE_WORDS = [("minutes", re.compile(r"\bminutes\b", re.I)), ("strategy", re.compile(r"\bstrateg(?:y|ies)\b", re.I)),
                ("plan", re.compile(r"\bplans?\b", re.I)), ("agenda", re.compile(r"\bagendas?\b", re.I)),
                ("presentation", re.compile(r"\b(?:slides?|deck|presentation)\b", re.I))]
 # what happened at a meeting ("when was the board told", "did members discuss") is recorded in its minutes
 _PROCEEDINGS = re.compile(r"\b(?:consider(?:ed|s)?|discuss(?:ed|es)?|debated?|told|informed|raised|heard)\b", re.I)
+# Questions about a meeting's practical facts, and the fact tags (ingest.facts) of the passages that state them
+_FACT_WORDS = [
+    ("venue", re.compile(r"\bvenue\b|\bwhere\b[^?]{0,60}\b(?:held|hold|meet\w*|met|take place|took place)\b|"
+                         r"\blocation\b[^?]{0,60}\b(?:meeting|held|met)\b|\b(?:meeting|held|met)\b[^?]{0,60}\blocation\b", re.I)),
+    ("chair", re.compile(r"\bwho\b[^?]{0,40}\bchair\w*|\bchaired\b|\bchair(?:man|woman|person)?\s+of\s+the\s+"
+                         r"(?:board|meeting|committee)\b", re.I)),
+    ("next_meeting", re.compile(r"\bnext\s+meet\w*|\bmeet\w*\s+next\b|\bfuture\s+meetings?\b|"
+                                r"\bmeetings?\s+(?:after|following)\b", re.I)),
+    ("minutes_of", re.compile(r"\bminutes\b[^?]{0,60}\b(?:confirm|approv|sign|agree|attach|includ)\w*|"
+                              r"\b(?:whose|which meeting'?s?)\s+minutes\b", re.I)),
+    ("attendance", re.compile(r"\bwho\b[^?]{0,30}\b(?:attend\w*|present|apologi\w*)\b|\bapologies\b|"
+                              r"\battendance\b", re.I)),
+]
+_FACT_NAMES = {"venue": "the venue", "chair": "the chair", "next_meeting": "the next meeting",
+               "minutes_of": "which minutes were confirmed", "attendance": "who attended"}
 _YEAR = re.compile(r"\b(?P<prep>in|during|for|of|throughout|since|after|from|before|until|by)?\s*(?P<year>(?:19|20)\d{2})\b(?![/\-–]\d)", re.I)
 _MEETING_WORDS = re.compile(r"\b(?:meetings?|met|minutes?|agendas?|board|committee|discuss\w*|consider\w*|"
                             r"present\w*|papers?|report(?:ed)? to)\b", re.I)
@@ -53,8 +66,10 @@ def _month_range(day: date) -> tuple[date, date]:
     return day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
-def _dates(text: str) -> tuple[date | None, date | None, list[tuple[int, int]]]:
-    """A date range the question restricts to, and the spans it came from."""
+def _dates(text: str, *, anchored: bool = False) -> tuple[date | None, date | None, list[tuple[int, int]]]:
+    """A date range the question restricts to, and the spans it came from. With `anchored` (the question
+    asks for the meeting after a date), "after February 2026" names the meeting whose papers announce the
+    next one: that month, not the months after it."""
     spans: list[tuple[int, int]] = []
     for found in find_dates(text):
         spans.append((found.start, found.end))
@@ -63,7 +78,7 @@ def _dates(text: str) -> tuple[date | None, date | None, list[tuple[int, int]]]:
         start, end = _month_range(found.value)
         before = text[:found.start]
         spans.append((found.start, found.end))
-        if _SINCE.search(before):
+        if _SINCE.search(before) and not anchored:
             return start, None, spans
         if _BEFORE.search(before):
             return None, start - timedelta(days=1), spans  # before the month, as "before 2024" is
@@ -74,7 +89,7 @@ def _dates(text: str) -> tuple[date | None, date | None, list[tuple[int, int]]]:
         if find_periods(text[m.start("year"):m.start("year") + 9]):
             continue  # "2025/26" is a period of a plan, not a meeting date
         spans.append((m.start(), m.end()))
-        if prep in ("since", "after", "from"):
+        if prep in ("since", "after", "from") and not anchored:
             return date(year, 1, 1), None, spans
         if prep in ("before", "until", "by"):
             return None, date(year - 1, 12, 31), spans
@@ -141,7 +156,8 @@ def plan_query(question: str, *, boards: Sequence[Board], priorities: Sequence[P
     """Understand a question (and the earlier questions of the conversation). With infer_filters off,
     what the question implies only favours passages (boosts) and never excludes any."""
     text = clean_question(question)
-    date_from, date_to, date_spans = _dates(text)
+    facts = tuple(fact for fact, pattern in _FACT_WORDS if pattern.search(text))
+    date_from, date_to, date_spans = _dates(text, anchored="next_meeting" in facts)
     board, favoured, board_spans = _boards(text, boards)
     resolution = bool(_RESOLUTION_WORDS.search(text))
     types = tuple(kind for kind, pattern in _TYPE_WORDS if pattern.search(text))
@@ -158,7 +174,8 @@ def plan_query(question: str, *, boards: Sequence[Board], priorities: Sequence[P
     if _PROCEEDINGS.search(text) and "minutes" not in types:
         types += ("minutes",)
     boosts = Boosts(boards=favoured, doc_types=("minutes",) if resolution else types,
-                    kinds=("resolution",) if resolution else (), priorities=_priorities(text, priorities), years=years)
+                    kinds=("resolution",) if resolution else (), priorities=_priorities(text, priorities), years=years,
+                    facts=facts)
     topic = _topic(text, date_spans + board_spans)
     expansions = tuple(expand(topic, acronyms or {}))
     plan = QueryPlan(question=text, search_text=topic, filters=filters, boosts=boosts,
@@ -202,7 +219,8 @@ def _follow_on(plan: QueryPlan, history: Sequence[str], *, boards: Sequence[Boar
     boosts = Boosts(boards=mine.boards or theirs.boards,
                     doc_types=mine.doc_types if asks_own else theirs.doc_types,
                     kinds=mine.kinds if asks_own else theirs.kinds,
-                    priorities=mine.priorities or theirs.priorities, years=mine.years or theirs.years)
+                    priorities=mine.priorities or theirs.priorities, years=mine.years or theirs.years,
+                    facts=mine.facts or (() if asks_own else theirs.facts))
     intent = plan.intent if asks_own else previous.intent
     return replace(plan, search_text=f"{plan.search_text} {previous.search_text}".strip(), filters=filters,
                    boosts=boosts, intent=intent, followup_of=previous.question,
@@ -239,6 +257,8 @@ def _describe(plan: QueryPlan) -> tuple[str, ...]:
         notes.append("looking for decisions (minutes and resolutions)")
     elif b.doc_types:
         notes.append(f"favouring: {', '.join(b.doc_types)}")
+    if b.facts:
+        notes.append(f"asking for: {', '.join(_FACT_NAMES[fact] for fact in b.facts)}")
     if b.boards:
         notes.append(f"favouring board: {', '.join(b.boards)}")
     if b.priorities:

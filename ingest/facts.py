@@ -1,0 +1,50 @@
+"""Meeting facts: which practical facts of a meeting a passage states (where it was held, who chaired,
+when the next one is, whose minutes were confirmed, who attended). A front sheet or a "Present:" list
+looks like nothing in particular to BM25 or an embedder, so these tags let a question about such a
+fact favour the passages that hold it. General patterns of board papers only; no names."""
+from __future__ import annotations
+
+import re
+
+FACTS = ("venue", "chair", "next_meeting", "minutes_of", "attendance")
+
+_M = re.IGNORECASE | re.MULTILINE
+# a place a meeting is held in: a named room, a civic building or an online meeting
+_PLACE = r"(?:committee\s+room|meeting\s+rooms?|council\s+chamber|county\s+hall|town\s+hall|city\s+hall|" \
+         r"civic\s+cent(?:re|er)|microsoft\s+teams|zoom)"
+_POSTCODE = r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b"
+
+PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
+    "venue": (
+        re.compile(r"^\W*(?:venue|location|place)\s*:", _M),
+        re.compile(r"\bmeetings?\b[^.\n]{0,80}?\bheld\s+(?:at|in)\b", _M),
+        re.compile(r"\bmeeting\s+will\s+be\s+held\s+(?:at|in|on\s+microsoft\s+teams)\b", _M),
+        # an address-like line: a short line naming a room or hall with a comma or a postcode
+        re.compile(rf"^(?=[^\n]{{0,120}}$)[^\n]*\b{_PLACE}\b[^\n]*(?:,|{_POSTCODE})", _M),
+    ),
+    "chair": (
+        re.compile(r"\((?:in\s+the\s+)?(?:vice[\s-]?)?chair(?:man|woman|person)?\)", _M),
+        re.compile(r"\bin\s+the\s+chair\b", _M),
+        re.compile(r"^\W*chair(?:man|woman|person)?\s*:", _M),
+    ),
+    "next_meeting": (
+        re.compile(r"\bdates?\s+of\s+(?:the\s+)?(?:next|future)\s+meetings?\b", _M),
+        re.compile(r"\b(?:next|future)\s+meetings?\b[^.]{0,60}?\b(?:be\s+held|take\s+place|held\s+on)\b", _M),
+    ),
+    "minutes_of": (
+        re.compile(r"\bminutes\s+of\s+(?:the|a)\s+(?:previous\s+)?meeting\b.{0,80}?\bheld\b", _M | re.DOTALL),
+        re.compile(r"\bminutes\s+of\s+the\s+previous\s+meeting\b", _M),
+        re.compile(r"\b(?:confirmed|confirm\s+them)\s+as\s+a\s+correct\s+record\b", _M),
+        re.compile(r"\bconfirmed\s+and\s+signed\b", _M),
+    ),
+    "attendance": (
+        re.compile(r"^\W*present\s*:?\s*$", _M),
+        re.compile(r"^\W*(?:\d+\.\s*)?apologies\b", _M),
+        re.compile(r"^\W*in\s+attendance\b", _M),
+    ),
+}
+
+
+def facts(text: str) -> tuple[str, ...]:
+    """The meeting facts a passage states, in the order of FACTS."""
+    return tuple(name for name in FACTS if any(p.search(text) for p in PATTERNS[name]))
