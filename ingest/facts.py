@@ -12,15 +12,16 @@ _M = re.IGNORECASE | re.MULTILINE
 # a place a meeting is held in: a named room, a civic building or an online meeting
 _PLACE = r"(?:committee\s+room|meeting\s+rooms?|council\s+chamber|county\s+hall|town\s+hall|city\s+hall|" \
          r"civic\s+cent(?:re|er)|microsoft\s+teams|zoom)"
-_POSTCODE = r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b"
+_PLACE_WORDS = re.compile(rf"\b{_PLACE}\b", re.IGNORECASE)
+_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
+_ADDRESS_WORDS = {"and", "of", "the", "at", "on", "via"}
 
 PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
     "venue": (
-        re.compile(r"^\W*(?:venue|location|place)\s*:", _M),
+        re.compile(r"^\W*(?:venue|location)\s*:", _M),
         re.compile(r"\bmeetings?\b[^.\n]{0,80}?\bheld\s+(?:at|in)\b", _M),
-        re.compile(r"\bmeeting\s+will\s+be\s+held\s+(?:at|in|on\s+microsoft\s+teams)\b", _M),
-        # an address-like line: a short line naming a room or hall with a comma or a postcode
-        re.compile(rf"^(?=[^\n]{{0,120}}$)[^\n]*\b{_PLACE}\b[^\n]*(?:,|{_POSTCODE})", _M),
+        re.compile(r"\bmeeting\s+will\s+be\s+held\s+(?:at|in|via|virtually|remotely|online|"
+                   r"on\s+(?:microsoft\s+)?teams|on\s+zoom)\b", _M),
     ),
     "chair": (
         re.compile(r"\((?:in\s+the\s+)?(?:vice[\s-]?)?chair(?:man|woman|person)?\)", _M),
@@ -45,6 +46,20 @@ PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
 }
 
 
+def is_address(line: str) -> bool:
+    """A short line that reads as a venue's address: it names a room, hall or online meeting, and is
+    capitalised parts between commas ("Committee Room 2, Town Hall, High Street") or ends in a postcode."""
+    if len(line) > 120 or not _PLACE_WORDS.search(line):
+        return False
+    if _POSTCODE.search(line):
+        return True
+    words = re.findall(r"[^\W\d_][\w.'-]*", line)
+    return "," in line and all(w[0].isupper() or w.lower() in _ADDRESS_WORDS for w in words)
+
+
 def facts(text: str) -> tuple[str, ...]:
     """The meeting facts a passage states, in the order of FACTS."""
-    return tuple(name for name in FACTS if any(p.search(text) for p in PATTERNS[name]))
+    found = {name for name in FACTS if any(p.search(text) for p in PATTERNS[name])}
+    if any(is_address(line) for line in text.splitlines()):
+        found.add("venue")
+    return tuple(name for name in FACTS if name in found)

@@ -24,10 +24,12 @@ _TYPE_WORDS = [("minutes", re.compile(r"\bminutes\b", re.I)), ("strategy", re.co
 _PROCEEDINGS = re.compile(r"\b(?:consider(?:ed|s)?|discuss(?:ed|es)?|debated?|told|informed|raised|heard)\b", re.I)
 # Questions about a meeting's practical facts, and the fact tags (ingest.facts) of the passages that state them
 _FACT_WORDS = [
-    ("venue", re.compile(r"\bvenue\b|\bwhere\b[^?]{0,60}\b(?:held|hold|meet\w*|met|take place|took place)\b|"
-                         r"\blocation\b[^?]{0,60}\b(?:meeting|held|met)\b|\b(?:meeting|held|met)\b[^?]{0,60}\blocation\b", re.I)),
-    ("chair", re.compile(r"\bwho\b[^?]{0,40}\bchair\w*|\bchaired\b|\bchair(?:man|woman|person)?\s+of\s+the\s+"
-                         r"(?:board|meeting|committee)\b", re.I)),
+    ("venue", re.compile(r"\bvenue\b|\b(?:which|what)\s+(?:building|room)\b|"
+                         r"\bwhere\b[^?]{0,60}\b(?:held|hold|meet\w*|met|take place|took place)\b|"
+                         r"\blocation\b[^?]{0,60}\b(?:meeting|held|met)\b|"
+                         r"\b(?:meeting|held|met)\b[^?]{0,60}\blocation\b", re.I)),
+    ("chair", re.compile(r"\bwho\b[^?]{0,40}\bchair\w*|\bchaired\s+the\s+(?:board|meeting)\b|"
+                         r"\bchair(?:man|woman|person)?\s+of\s+the\s+(?:board|meeting|committee)\b", re.I)),
     ("next_meeting", re.compile(r"\bnext\s+meet\w*|\bmeet\w*\s+next\b|\bfuture\s+meetings?\b|"
                                 r"\bmeetings?\s+(?:after|following)\b", re.I)),
     ("minutes_of", re.compile(r"\bminutes\b[^?]{0,60}\b(?:confirm|approv|sign|agree|attach|includ)\w*|"
@@ -36,7 +38,7 @@ _FACT_WORDS = [
                               r"\battendance\b", re.I)),
 ]
 _FACT_NAMES = {"venue": "the venue", "chair": "the chair", "next_meeting": "the next meeting",
-               "minutes_of": "which minutes were confirmed", "attendance": "who attended"}
+               "minutes_of": "the minutes of a meeting", "attendance": "who attended"}
 _YEAR = re.compile(r"\b(?P<prep>in|during|for|of|throughout|since|after|from|before|until|by)?\s*(?P<year>(?:19|20)\d{2})\b(?![/\-–]\d)", re.I)
 _MEETING_WORDS = re.compile(r"\b(?:meetings?|met|minutes?|agendas?|board|committee|discuss\w*|consider\w*|"
                             r"present\w*|papers?|report(?:ed)? to)\b", re.I)

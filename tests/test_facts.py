@@ -1,0 +1,147 @@
+"""Meeting facts: the tagger on small texts and on the real corpus, questions that ask for a fact, and
+retrieval on the real index that puts the passage stating the fact first."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from conftest import CITY, CITY_PACK, COUNTY, COUNTY_PACK
+from ingest.facts import facts
+from ingest.registry import load_boards, load_priorities
+from ingest.settings import Settings
+from qa.retrieve import boost
+from qa.schema import Boosts
+from qa.understand import plan_query
+
+
+def _plan(question: str, history=()):
+    s = Settings()
+    return plan_query(question, boards=load_boards(s.boards_file), priorities=load_priorities(s.priorities_file),
+                      history=history)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Venue: Council Chamber, Town Hall, High Street", ("venue",)),
+    ("Location: Microsoft Teams", ("venue",)),
+    ("Committee Room 2\nCommittee Room 2, Civic Centre, AB1 2CD", ("venue",)),
+    ("This meeting will be held virtually via Microsoft Teams.", ("venue",)),
+    ("Meetings of the Committee are held in the Council Chamber unless stated otherwise.", ("venue",)),
+    ("Cllr A. Jones (Chair)\nCllr B. Patel", ("chair",)),
+    ("Councillor Smith (in the Chair)", ("chair",)),
+    ("Chairman: Cllr Lee", ("chair",)),
+    ("12. Date of next meeting", ("next_meeting",)),
+    ("The next meeting of the Board will be held on Tuesday 5 May 2026 at 10am.", ("next_meeting",)),
+    ("The minutes of the meeting held on 3 March 2025 were confirmed as a correct record.", ("minutes_of",)),
+    ("1. Minutes of the previous meeting", ("minutes_of",)),
+    ("Present:\nCllr A. Jones\nCllr B. Patel", ("attendance",)),
+    ("Apologies for absence were received from Cllr Green.", ("attendance",)),
+    ("In attendance\nJo Bloggs - Democratic Services", ("attendance",)),
+    ("Minutes of a meeting of the Board held at County Hall on Thursday, 3 April 2025.\nPRESENT\n"
+     "Cllr A. Jones (in the Chair)", ("venue", "chair", "minutes_of", "attendance")),
+])
+def test_fact_statements_are_tagged(text, expected):
+    assert facts(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "The Chairman invited members to declare any interests.",
+    "Pop-up events are held at further education colleges across the county.",
+    "Partners discussed the location of pharmacies, the city hall budget and next steps.",
+    "The present arrangements will continue until the review is complete.",
+    "Feedback will be provided to the next meeting of the partnership.",
+    "The Board approved the plan; the group is co-chaired by the two directors.",
+    "Dr Patel presented a report on the minutes-to-hospital response times.",
+])
+def test_ordinary_prose_carries_no_fact(text):
+    assert facts(text) == ()
+
+
+def _pack_chunks(store, source: str):
+    return [c for c in store.chunks() if c.source == source]
+
+
+@pytest.mark.parametrize("source", [COUNTY_PACK, CITY_PACK])
+def test_each_agenda_pack_states_its_meeting_facts(corpus_store, source):
+    chunks = _pack_chunks(corpus_store, source)
+    agenda = [c for c in chunks if c.doc_type == "agenda"]
+    minutes = [c for c in chunks if c.doc_type == "minutes"]
+    assert any("venue" in c.facts and "Hall" in c.text for c in agenda)  # the front sheet's location
+    assert any("chair" in c.facts and "(Chair" in c.text for c in agenda)  # the membership list
+    assert any("next_meeting" in c.facts for c in agenda)
+    assert any("attendance" in c.facts and c.item is None for c in minutes)  # the Present list
+    assert any("minutes_of" in c.facts and ("correct record" in c.text or "confirmed" in c.text) for c in minutes)
+
+
+def test_facts_are_rare_and_only_where_meetings_are_recorded(corpus_store):
+    chunks = corpus_store.chunks()
+    tagged = [c for c in chunks if c.facts]
+    assert 10 <= len(tagged) < len(chunks) * 0.03
+    assert sum(c.doc_type in ("agenda", "minutes") for c in tagged) >= 0.9 * len(tagged)
+    assert not [c for c in tagged if c.board is None]  # the plans and reports of no board state none
+    minutes = [c for c in chunks if c.doc_type == "minutes"]
+    assert sum(bool(c.facts) for c in minutes) < len(minutes) / 4  # not every minute, only the formal ones
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Where was the city board's July 2022 meeting held?", ("venue",)),
+    ("What is the venue for the county board?", ("venue",)),
+    ("Who chaired the county board in December 2025?", ("chair",)),
+    ("When does the county board meet next?", ("next_meeting",)),
+    ("Whose minutes did the city board confirm in July 2022?", ("minutes_of",)),
+    ("Who sent apologies to the July 2022 city board meeting?", ("attendance",)),
+    ("What did the Chair say about dementia?", ()),
+    ("How many people attended the neighbourhood workshops?", ()),
+    ("What is the location of pharmacies in Leicester?", ()),
+])
+def test_questions_asking_for_a_meeting_fact(question, expected):
+    plan = _plan(question)
+    assert plan.boosts.facts == expected
+    assert ("asking for: the venue" in plan.understood) == (expected == ("venue",))
+
+
+def test_the_meeting_after_a_month_is_found_in_that_months_papers():
+    """Regression: 'the meeting after February 2026' became 'from February 2026 on', which keeps the
+    February papers only by accident of the month's first day; the date names the meeting whose papers
+    announce the next one."""
+    plan = _plan("When is the county board's next meeting after February 2026?")
+    assert (plan.filters.date_from, plan.filters.date_to) == (date(2026, 2, 1), date(2026, 2, 28))
+    assert plan.boosts.facts == ("next_meeting",)
+    assert _plan("resolutions on dementia after January 2023").filters.date_to is None  # still open-ended
+
+
+def test_a_follow_up_keeps_the_fact_asked_for_unless_it_asks_its_own():
+    first = "Where was the county board's February 2026 meeting held?"
+    same = _plan("and the city board?", history=[first])
+    assert same.boosts.facts == ("venue",) and same.filters.board == CITY
+    chair = _plan("who chaired it?", history=[first])
+    assert chair.boosts.facts == ("chair",)
+    own = _plan("what did they resolve on dementia there?", history=[first])
+    assert own.boosts.facts == ()
+
+
+def test_only_meeting_papers_earn_the_fact_boost(corpus_store):
+    chunks = corpus_store.chunks()
+    minutes = next(c for c in chunks if c.doc_type == "minutes" and "venue" in c.facts)
+    report = replace(minutes, doc_type="report")
+    wanted = Boosts(facts=("venue",))
+    assert boost(minutes, wanted) > boost(report, wanted) == boost(minutes, Boosts()) == 1.0
+
+
+def _tagged(system, passage) -> tuple[str, ...]:
+    return system.index.chunk_map()[passage.chunk_id].facts
+
+
+def test_a_venue_question_ranks_the_venue_first(system):
+    plan, found = system.retrieve("In which building did the county board hold its February 2026 meeting?")
+    top = found.passages[0]
+    assert "venue" in _tagged(system, top)
+    assert (top.board, top.meeting_date) == (COUNTY, "2026-02-26") and "County Hall" in top.text
+
+
+def test_a_next_meeting_question_finds_the_announced_date(system):
+    answer = system.ask("When will the county board next meet after its February 2026 meeting?")
+    assert answer.found
+    top = answer.passages[0]
+    assert "next_meeting" in _tagged(system, top) and "15 June 2026" in top.text
