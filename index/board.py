@@ -85,6 +85,7 @@ class BoardIndex:
         """Bring Chroma and BM25 in step with the store: drop gone chunks, embed new ones. Call inside
         `store.writer()`; an interrupted sync is finished by the next one."""
         version = self.store.version()
+        self._vectors.widen_search()
         if saved_version(self.keyword_dir) == version and self._vectors.count() == self.store.chunk_count():
             # BM25 is saved last, so a build at this version means the last sync finished: nothing to do
             # (checking every chunk against Chroma takes ~70 s at 160k chunks).

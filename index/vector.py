@@ -24,6 +24,10 @@ from ingest.settings import Settings
 
 COLLECTION = "boardqa"  # the embedded store's collection; on a server each index has its own (see below)
 _BATCH = 1000  # ids per Chroma get/delete/update call, well under its maximum batch size
+# Candidates the HNSW graph keeps per query. At Chroma's default (100) a search for the nearest 100
+# misses a few of them, and which ones changes from process to process; at 500 it matches an exact
+# search on the shipped corpus and repeats itself.
+EF_SEARCH = 500
 
 
 def collection_name(settings: Settings, index_id: str) -> str:
@@ -41,7 +45,7 @@ def open_collection(settings: Settings, index_id: str) -> Collection:
         client = chromadb.PersistentClient(path=str(settings.index_dir / "chroma"), settings=client_settings)
     name = collection_name(settings, index_id)
     collection = client.get_or_create_collection(name, embedding_function=None,
-                                                 configuration={"hnsw": {"space": "cosine"}})
+                                                 configuration={"hnsw": {"space": "cosine", "ef_search": EF_SEARCH}})
     space = (collection.configuration_json.get("hnsw") or {}).get("space")
     if space not in (None, "cosine"):
         raise ConfigError(f"Chroma collection {name!r} uses {space} distance, not cosine; "
@@ -85,6 +89,12 @@ class VectorIndex:
         self.index = VectorStoreIndex.from_vector_store(self.store, embed_model=embed_model,
                                                         transformations=[embed_model],
                                                         callback_manager=CallbackManager())
+
+    @_server_calls
+    def widen_search(self) -> None:
+        """Give a collection made before EF_SEARCH (or with another value) that search breadth; a writer's
+        job. Set every time: this Collection object's copy of the configuration may be out of date."""
+        self.collection.modify(configuration={"hnsw": {"ef_search": EF_SEARCH}})
 
     @_server_calls
     def count(self) -> int:

@@ -8,12 +8,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from index import BoardIndex, Filters, SyncReport, load_embedder
 from index.keyword import load_keyword_index
 from index.nodes import to_node
-from index.vector import VectorIndex, open_collection
+from index.embed import embed_query
+from index.vector import EF_SEARCH, VectorIndex, open_collection
 from ingest.errors import IndexNotFoundError
 from ingest.pipeline import ingest_paths
 from ingest.settings import Settings
@@ -105,6 +107,23 @@ def test_fresh_index_loads_both_indexes_without_reembedding(built: Built) -> Non
     assert (report.added, report.removed, report.keywords_rebuilt) == (0, 0, False)
     assert fresh.vector_search(NEIGHBOURHOOD, 5) == built.index.vector_search(NEIGHBOURHOOD, 5)
     assert fresh.keyword_search("pandemic planning", 5) == built.index.keyword_search("pandemic planning", 5)
+
+
+def test_the_nearest_hundred_are_those_an_exact_search_finds(built: Built) -> None:
+    ids = sorted(built.index.chunk_map())
+    matrix = built.index.embeddings(ids)
+    for question in (NEIGHBOURHOOD, "What does the report say about neighbourhood health centres?"):
+        query = embed_query(built.index.embed_model, question)
+        exact = {ids[i] for i in np.argsort(-(matrix @ query))[:100]}
+        assert {chunk_id for chunk_id, _ in built.index.vector_search(question, 100)} == exact
+
+
+def test_sync_widens_the_search_of_a_collection_made_before(built: Built) -> None:
+    collection = open_collection(built.settings, built.store.index_id())
+    collection.modify(configuration={"hnsw": {"ef_search": 100}})  # Chroma's default, as older indexes have
+    with built.store.writer():
+        built.index.sync()
+    assert open_collection(built.settings, built.store.index_id()).configuration_json["hnsw"]["ef_search"] == EF_SEARCH
 
 
 def test_vector_search_finds_the_neighbourhood_minute(built: Built) -> None:
