@@ -1,12 +1,12 @@
 """Meeting facts: which practical facts of a meeting a passage states (where it was held, who chaired,
-when the next one is, whose minutes were confirmed, who attended). A front sheet or a "Present:" list
-looks like nothing in particular to BM25 or an embedder, so these tags let a question about such a
+when the next one is, whose minutes were confirmed, who attended, what the board is asked to do). A
+front sheet or a "Present:" list looks like nothing in particular to BM25 or an embedder, so these tags let a question about such a
 fact favour the passages that hold it. General patterns of board papers only; no names."""
 from __future__ import annotations
 
 import re
 
-FACTS = ("venue", "chair", "next_meeting", "minutes_of", "attendance")
+FACTS = ("venue", "chair", "next_meeting", "minutes_of", "attendance", "request")
 
 _M = re.IGNORECASE | re.MULTILINE
 # a place a meeting is held in: a named room, a civic building or an online meeting
@@ -42,6 +42,13 @@ PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
         re.compile(r"^\W*present\s*:?\s*$", _M),
         re.compile(r"^\W*(?:\d+\.\s*)?apologies\b", _M),
         re.compile(r"^\W*in\s+attendance\b", _M),
+    ),
+    # what the board is asked to do with an item: a report's recommendations, an agenda's note on it
+    "request": (
+        re.compile(r"\b(?:board|committee|members?|partnership)\s+(?:is|are|will\s+be)\s+"
+                   r"(?:asked|requested|recommended|invited)\s+to\b", _M),
+        re.compile(r"\bwill\s+ask\s+the\s+(?:board|committee|members?)\s+to\b", _M),
+        re.compile(r"^\W*recommendations?\s*:?\s*$", _M),
     ),
 }
 

@@ -19,6 +19,8 @@ BOOST = {"kind": 0.6, "doc_type": 0.2, "board": 0.1, "priority": 0.1, "year": 0.
 # Only a meeting's own papers state its venue, chair, next date and attendance; a report that mentions
 # a meeting of some other group is not what a question about the board's meeting is after.
 MEETING_PAPERS = ("agenda", "minutes")
+# What the board is asked to do is in any paper put to it: a report's recommendations, the agenda's note.
+ANY_PAPER_FACTS = ("request",)
 # Reranking of the fused top k: the share of the question's words a passage holds, and of its
 # two-word phrases ("quintile 1", "running cost") found as phrases; set on the eval set's halves.
 RERANK = {"words": 1.0, "phrases": 1.0}
@@ -53,12 +55,18 @@ def boost(chunk: Chunk, boosts: Boosts) -> float:
         factor += BOOST["board"]
     if set(chunk.priority) & set(boosts.priorities):
         factor += BOOST["priority"]
-    if chunk.doc_type in MEETING_PAPERS and set(chunk.facts) & set(boosts.facts):
+    if states_fact(chunk, boosts.facts):
         factor += BOOST["facts"]
     year = int(chunk.meeting_date[:4]) if chunk.meeting_date else None
     if boosts.years and (year in boosts.years or (chunk.period and any(str(y) in chunk.period for y in boosts.years))):
         factor += BOOST["year"]
     return factor
+
+
+def states_fact(chunk: Chunk, wanted: Sequence[str]) -> bool:
+    """Whether a chunk states a meeting fact the question asks for, in a paper that can state it."""
+    shared = set(chunk.facts) & set(wanted)
+    return bool(shared) and (chunk.doc_type in MEETING_PAPERS or bool(shared & set(ANY_PAPER_FACTS)))
 
 
 def to_passage(rank: int, score: float, chunk: Chunk) -> Passage:

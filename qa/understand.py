@@ -36,9 +36,12 @@ _FACT_WORDS = [
                               r"\b(?:whose|which meeting'?s?)\s+minutes\b", re.I)),
     ("attendance", re.compile(r"\bwho\b[^?]{0,30}\b(?:attend\w*|present|apologi\w*)\b|\bapologies\b|"
                               r"\battendance\b", re.I)),
+    ("request", re.compile(r"\b(?:being|been|is|are|was|were)\s+(?:asked|requested|invited)\s+to\b|"
+                           r"\brecommendations?\s+(?:to|for|of)\s+the\s+(?:board|committee)\b", re.I)),
 ]
 _FACT_NAMES = {"venue": "the venue", "chair": "the chair", "next_meeting": "the next meeting",
-               "minutes_of": "the minutes of a meeting", "attendance": "who attended"}
+               "minutes_of": "the minutes of a meeting", "attendance": "who attended",
+               "request": "what the board is asked to do"}
 _YEAR = re.compile(r"\b(?P<prep>in|during|for|of|throughout|since|after|from|before|until|by)?\s*(?P<year>(?:19|20)\d{2})\b(?![/\-–]\d)", re.I)
 _MEETING_WORDS = re.compile(r"\b(?:meetings?|met|minutes?|agendas?|board|committee|discuss\w*|consider\w*|"
                             r"present\w*|papers?|report(?:ed)? to)\b", re.I)

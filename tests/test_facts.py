@@ -40,6 +40,9 @@ def _plan(question: str, history=()):
     ("In attendance\nJo Bloggs - Democratic Services", ("attendance",)),
     ("Minutes of a meeting of the Board held at County Hall on Thursday, 3 April 2025.\nPRESENT\n"
      "Cllr A. Jones (in the Chair)", ("venue", "chair", "minutes_of", "attendance")),
+    ("RECOMMENDATIONS:\nThe Health and Wellbeing Board is requested to:\nAPPROVE the plan", ("request",)),
+    ("The Chair will ask the Board to provide a formal approval of the Better Care Fund.", ("request",)),
+    ("Members of the Committee are recommended to note the report.", ("request",)),
 ])
 def test_fact_statements_are_tagged(text, expected):
     assert facts(text) == expected
@@ -53,6 +56,8 @@ def test_fact_statements_are_tagged(text, expected):
     "Feedback will be provided to the next meeting of the partnership.",
     "The Board approved the plan; the group is co-chaired by the two directors.",
     "Dr Patel presented a report on the minutes-to-hospital response times.",
+    "The ICB has been asked to reduce its running costs by a third.",
+    "The report makes recommendations on housing, which partners welcomed.",
 ])
 def test_ordinary_prose_carries_no_fact(text):
     assert facts(text) == ()
@@ -76,7 +81,10 @@ def test_each_agenda_pack_states_its_meeting_facts(corpus_store, source):
 
 def test_facts_are_rare_and_only_where_meetings_are_recorded(corpus_store):
     chunks = corpus_store.chunks()
-    tagged = [c for c in chunks if c.facts]
+    requests = [c for c in chunks if "request" in c.facts]  # in any paper put to a board, reports above all
+    assert 5 <= len(requests) < len(chunks) * 0.03 and all(c.board for c in requests)
+    assert any(c.doc_type == "report" for c in requests) and any(c.doc_type == "agenda" for c in requests)
+    tagged = [c for c in chunks if set(c.facts) - {"request"}]
     assert 10 <= len(tagged) < len(chunks) * 0.03
     assert sum(c.doc_type in ("agenda", "minutes") for c in tagged) >= 0.9 * len(tagged)
     assert not [c for c in tagged if c.board is None]  # the plans and reports of no board state none
@@ -94,6 +102,9 @@ def test_facts_are_rare_and_only_where_meetings_are_recorded(corpus_store):
     ("What did the Chair say about dementia?", ()),
     ("How many people attended the neighbourhood workshops?", ()),
     ("What is the location of pharmacies in Leicester?", ()),
+    ("What is the city board being asked to do about the Better Care Fund?", ("request",)),
+    ("What are the recommendations to the board on the JSNA?", ("request",)),
+    ("What does the report recommend the Government prioritise?", ()),
 ])
 def test_questions_asking_for_a_meeting_fact(question, expected):
     plan = _plan(question)
@@ -129,8 +140,23 @@ def test_only_meeting_papers_earn_the_fact_boost(corpus_store):
     assert boost(minutes, wanted) > boost(report, wanted) == boost(minutes, Boosts()) == 1.0
 
 
+def test_what_the_board_is_asked_to_do_counts_in_reports_too(corpus_store):
+    report = next(c for c in corpus_store.chunks() if c.doc_type == "report" and "request" in c.facts)
+    assert boost(report, Boosts(facts=("request",))) > boost(report, Boosts()) == 1.0
+
+
 def _tagged(system, passage) -> tuple[str, ...]:
     return system.index.chunk_map()[passage.chunk_id].facts
+
+
+@pytest.mark.parametrize("question, item", [
+    ("What is the county board being asked to do about the joint strategic needs assessment in February 2026?", "9"),
+    ("What is the county board being asked to do about the Best Start for Life progress update?", "6"),
+])
+def test_a_question_on_what_the_board_is_asked_ranks_its_recommendation_first(system, question, item):
+    top = system.retrieve(question)[1].passages[0]
+    assert "request" in _tagged(system, top) and top.item == item
+    assert "is recommended to" in top.text or "is requested to" in top.text
 
 
 def test_a_venue_question_ranks_the_venue_first(system):
