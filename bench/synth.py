@@ -105,7 +105,8 @@ def synthesize(source: Settings, target: Settings, *, times: int, seed: int = 0,
                 parsed = Parsed([copier.doc(d) if copier else d for d in file_docs], new_chunks,
                                 [copier.resolution(r) if copier else r for r in file_res], record.pages)
                 new_source = copier.prefix + name if copier else name
-                sha = hashlib.sha256(f"{record.sha256}:{n}".encode()).hexdigest()
+                # the original keeps its fingerprint, so re-ingesting the shipped corpus into this index is a no-op
+                sha = hashlib.sha256(f"{record.sha256}:{n}".encode()).hexdigest() if copier else record.sha256
                 store.put_file(replace(record, source=new_source, sha256=sha), parsed)
                 pending += [to_node(c, v.tolist()) for c, v in zip(new_chunks, base)]
                 written += len(new_chunks)

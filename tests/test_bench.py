@@ -2,6 +2,8 @@
 the store, Chroma and BM25 itself, so an index change can break it where no other test looks)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from bench.synth import synthesize
 from conftest import COUNTY
 from ingest.settings import Settings
@@ -20,3 +22,7 @@ def test_a_two_fold_synthetic_corpus_is_in_step_and_answers(system: BoardQA, tmp
     assert COUNTY in boards and len(boards) > 3  # the copy went to other, made-up boards
     answer = synth.ask("what was resolved on neighbourhoods in December 2025", filters=None)
     assert answer.found and any("West Leicestershire" in c.passage.text for c in answer.citations)
+
+    # the benchmark times re-ingesting the shipped corpus into this index: it must be a no-op
+    report = synth.ingest([Path(__file__).resolve().parent.parent / "corpus"])
+    assert {r.status for r in report.files} == {"unchanged"} and not report.sync.added
