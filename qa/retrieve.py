@@ -24,6 +24,10 @@ ANY_PAPER_FACTS = ("request",)
 # Reranking of the fused top k: the share of the question's words a passage holds, and of its
 # two-word phrases ("quintile 1", "running cost") found as phrases; set on the eval set's halves.
 RERANK = {"words": 1.0, "phrases": 1.0}
+# How many of the fused candidates the rerank looks at before the top k are kept: with only the top 10,
+# a passage that holds the question's words but sat 11th-20th after fusion never got the chance
+# (measured flat from 20 to 100: hit@5 0.898 -> 0.907, hit@10 0.907 -> 0.926, no question lower).
+RERANK_DEPTH = 30
 
 
 @dataclass(frozen=True)
@@ -78,13 +82,14 @@ def to_passage(rank: int, score: float, chunk: Chunk) -> Passage:
 def rank_chunks(plan: QueryPlan, chunks: Mapping[str, Chunk], *, keyword: Sequence[tuple[str, float]],
                 vector: Sequence[tuple[str, float]], allowed: set[str] | None, k: int) -> list[Passage]:
     """Fuse keyword and vector hits among the `allowed` ids (the filters' chunks; None: all), apply
-    boosts, and keep the top k."""
+    boosts, rerank the best RERANK_DEPTH by the question's words and phrases, and keep the top k."""
     keep = [cid for cid, _ in keyword if cid in chunks and (allowed is None or cid in allowed)]
     vkeep = [cid for cid, _ in vector if cid in chunks and (allowed is None or cid in allowed)]
     fused = rrf({"keyword": keep, "vector": vkeep})
     scored = sorted(((score * boost(chunks[cid], plan.boosts), cid) for cid, score in fused.items()), reverse=True)
     wanted = stems(plan.search_text)
-    top = sorted(((score * term_match(wanted, chunks[cid]), cid) for score, cid in scored[:k]), reverse=True)
+    top = sorted(((score * term_match(wanted, chunks[cid]), cid) for score, cid in scored[:max(k, RERANK_DEPTH)]),
+                 reverse=True)[:k]
     return [to_passage(rank, score, chunks[cid]) for rank, (score, cid) in enumerate(top, start=1)]
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -11,6 +12,7 @@ from conftest import CITY, COUNTY, COUNTY_PACK
 from ingest.errors import QuestionError
 from ingest.registry import load_boards, load_priorities
 from ingest.settings import Settings
+from qa.retrieve import rank_chunks
 from qa.schema import Filters
 from qa.understand import plan_query
 from ui.cli import app
@@ -87,6 +89,18 @@ def test_what_a_meeting_heard_favours_its_minutes():
 def test_elections_and_appointments_are_decisions():
     plan = _plan("Who was appointed Vice Chair of the county board in 2025?")
     assert plan.intent == "resolution" and plan.boosts.kinds == ("resolution",)
+
+
+def test_the_rerank_reaches_past_the_top_k_of_the_fusion(corpus_store):
+    """A passage holding the question's words and phrase, fused 15th of 40, is reranked into the top 10."""
+    chunks = {c.chunk_id: c for c in corpus_store.chunks()[:40]}
+    ids = list(chunks)
+    target = ids[14]
+    chunks[target] = replace(chunks[target], text="The pharmacy opening hours survey closed in March.")
+    plan = _plan("pharmacy opening hours survey")
+    ranked = [(cid, 1.0) for cid in ids]
+    top = rank_chunks(plan, chunks, keyword=ranked, vector=ranked, allowed=None, k=10)
+    assert target in [p.chunk_id for p in top]
 
 
 def test_explicit_filters_override_the_question():
