@@ -173,6 +173,7 @@ def plan_query(question: str, *, boards: Sequence[Board], priorities: Sequence[P
     if (date_from or date_to) and not about_meetings:
         years = tuple(sorted(set(years) | {d.year for d in (date_from, date_to) if d}))
         date_from = date_to = None
+        date_spans = []  # the date is part of what to search for
     # "the February 2026 pack" dates the pack, whichever earlier meetings its papers record
     date_field = "pack" if _PACK_WORDS.search(text) and not resolution else "meeting"
     filters = Filters(board=board, date_from=date_from, date_to=date_to, date_field=date_field)

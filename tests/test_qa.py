@@ -51,6 +51,14 @@ def test_dates_about_content_only_favour_that_year():
     assert 2025 in plan.boosts.years
 
 
+def test_a_date_about_content_stays_in_the_search_text():
+    plan = _plan("Which survey did the council publish in March 2024?")
+    assert plan.filters.date_from is None
+    assert "March 2024" in plan.search_text
+    # a meeting date becomes a filter and leaves the words searched for
+    assert "March" not in _plan("What was resolved on dementia in March 2024?").search_text
+
+
 def test_financial_year_is_a_period_not_a_meeting_date():
     plan = _plan("what was the BCF income in 2025/26?")
     assert plan.filters.date_from is None and plan.boosts.years == (2025, 2026)
