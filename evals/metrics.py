@@ -31,9 +31,11 @@ def contains_quote(passage: str, quote: str) -> bool:
     return False
 
 
-def first_hit(passages: Sequence[str], quote: str) -> int | None:
-    """The 1-based rank of the first passage holding the quote, or None."""
-    return next((rank for rank, text in enumerate(passages, start=1) if contains_quote(text, quote)), None)
+def first_hit(passages: Sequence[str], quotes: Sequence[str]) -> int | None:
+    """The 1-based rank of the first passage holding any of the quotes (the gold quote and the
+    question's other answering quotes), or None."""
+    return next((rank for rank, text in enumerate(passages, start=1)
+                 if any(contains_quote(text, quote) for quote in quotes)), None)
 
 
 def hit_at(rank: int | None, k: int) -> float:

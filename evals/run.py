@@ -82,11 +82,18 @@ def load_questions(path: Path) -> list[dict]:
     return questions
 
 
+def answer_quotes(q: dict) -> list[str]:
+    """The quotes that answer a question: its gold quote and `also_quotes`, other passages of the
+    corpus that state the same answer (found by a blind review; README, "Eval figures")."""
+    gold = q.get("gold_quote")
+    return [gold, *q.get("also_quotes", [])] if gold else []
+
+
 def _boardqa_row(system: BoardQA, q: dict, *, generate: bool = False) -> Row:
     start = time.perf_counter()
     answer = system.ask(q["question"], history=q.get("history") or [], k=K, generate=generate)
     latency = (time.perf_counter() - start) * 1000
-    gold = q.get("gold_quote")
+    gold = answer_quotes(q)
     row = Row(q["id"], q["kind"], bool(gold), found=answer.found, latency_ms=latency)
     if gold:
         row.rank = first_hit([p.text for p in answer.passages], gold)
@@ -107,7 +114,7 @@ def _baseline_row(retrieve: Retrieve, q: dict) -> Row:
     start = time.perf_counter()
     passages = retrieve(text, K)
     latency = (time.perf_counter() - start) * 1000
-    gold = q.get("gold_quote")
+    gold = answer_quotes(q)
     return Row(q["id"], q["kind"], bool(gold), rank=first_hit(passages, gold) if gold else None, latency_ms=latency)
 
 

@@ -31,7 +31,7 @@ def test_metrics_are_tolerant_of_whitespace_and_split_quotes():
     assert contains_quote("work of the implementer neighbourhood site in West Leicestershire", quote)  # tail opens the next
     assert not contains_quote("the implementer neighbourhood site in West Leicestershire", quote)  # under half
     assert not contains_quote("the Board supports", quote)
-    assert first_hit(["a", "b " + quote], quote) == 2 and reciprocal_rank(2) == 0.5
+    assert first_hit(["a", "b " + quote], [quote]) == 2 and first_hit(["a", "b"], ["x", "b"]) == 2 and reciprocal_rank(2) == 0.5
     assert mention_coverage("Respiratory illness in West Leicestershire", ["respiratory", "Glenfield"]) == 0.5
 
 

@@ -152,3 +152,16 @@ def test_gold_quote_occurs_in_source(q):
     assert "**" not in needle, f"{q['id']}: gold_quote contains markdown markers"
     haystack = _corpus_text(q["source"])
     assert needle in haystack, f"{q['id']}: gold_quote not found in corpus/{q['source']}: {gold!r}"
+
+
+@pytest.mark.parametrize("q", [q for q in _with_gold() if "also_quotes" in q], ids=lambda q: q["id"])
+def test_also_quotes_occur_in_the_corpus(q):
+    """Other passages that state the same answer as the gold quote: each a real, distinct quote."""
+    also = q["also_quotes"]
+    assert isinstance(also, list) and also, f"{q['id']}: also_quotes must be a non-empty list"
+    everything = [_corpus_text(path.name) for path in sorted(CORPUS_DIR.iterdir()) if path.is_file()]
+    for quote in also:
+        needle = normalise(quote)
+        assert len(needle.split()) >= 3, f"{q['id']}: also_quote too short to be meaningful: {quote!r}"
+        assert needle != normalise(q["gold_quote"]), f"{q['id']}: also_quote repeats the gold quote"
+        assert any(needle in text for text in everything), f"{q['id']}: also_quote not found in corpus/: {quote!r}"
