@@ -50,10 +50,10 @@ _SINCE = re.compile(r"\b(?:since|after|from)\s*$", re.I)
 _BEFORE = re.compile(r"\b(?:before|until|by|up to)\s*$", re.I)
 _FOLLOWUP = re.compile(r"^(?:and|but|also|what about|how about|and what about)\b|\b(?:that|this|those|these|it|they|"
                        r"them|its|their|the same|there|one|ones|he|she|him|her)\b", re.I)
-_QUESTION_WORDS = re.compile(r"\b(?:what|which|who|whom|when|where|why|how|was|were|is|are|did|does|do|the|a|an|"
+_QUESTION_WORDS = re.compile(r"(?<!&)\b(?:what|which|who|whom|when|where|why|how|was|were|is|are|did|does|do|the|a|an|"
                              r"on|about|of|in|at|to|for|by|its|it|that|this|board|and|any|has|have|had|been|be|"
                              r"there|tell|me|show|list|give|please|prior|previous|all|since|after|before|until|during|its|their|what about|how about|"
-                             r"say|says|said|mention\w*)\b", re.I)
+                             r"say|says|said|mention\w*)\b(?!&)", re.I)  # never the "A" of "A&E"
 
 
 def clean_question(question: str) -> str:

@@ -53,3 +53,10 @@ def test_phrases_count_beyond_their_words():
     unrelated = _chunk("The pharmacy opening hours were reviewed.")
     assert term_match(question, phrase) > term_match(question, scattered) > term_match(question, unrelated) == 1.0
     assert term_match(stems("projected growth"), _chunk("Projections show growth")) > 1.0  # stems meet
+
+
+def test_ampersand_abbreviations_stay_whole():
+    """"A&E" is a word of its own: neither its "A" dropped as a question word nor split away."""
+    assert "a&e" in stems("patients seen in A&E within 4 hours")
+    plan = plan_query("How has A&E waiting changed?", boards=[], priorities=[])
+    assert "A&E" in plan.search_text
