@@ -2,8 +2,9 @@
 metadata filters, then nudged by its soft preferences (boosts)."""
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+import math
 from itertools import pairwise
 
 import numpy as np
@@ -21,8 +22,9 @@ BOOST = {"kind": 0.6, "doc_type": 0.2, "board": 0.1, "priority": 0.1, "year": 0.
 MEETING_PAPERS = ("agenda", "minutes")
 # What the board is asked to do is in any paper put to it: a report's recommendations, the agenda's note.
 ANY_PAPER_FACTS = ("request",)
-# Reranking of the fused top k: the share of the question's words a passage holds, and of its
-# two-word phrases ("quintile 1", "running cost") found as phrases; set on the eval set's halves.
+# Reranking of the fused top k: the share of the question's words a passage holds (each word weighted
+# by how few of the candidates hold it), and of its two-word phrases ("quintile 1", "running cost")
+# found as phrases; set on the eval set's halves.
 RERANK = {"words": 1.0, "phrases": 1.0}
 # How many of the fused candidates the rerank looks at before the top k are kept: with only the top 10,
 # a passage that holds the question's words but sat 11th-20th after fusion never got the chance
@@ -88,18 +90,29 @@ def rank_chunks(plan: QueryPlan, chunks: Mapping[str, Chunk], *, keyword: Sequen
     fused = rrf({"keyword": keep, "vector": vkeep})
     scored = sorted(((score * boost(chunks[cid], plan.boosts), cid) for cid, score in fused.items()), reverse=True)
     wanted = stems(plan.search_text)
-    top = sorted(((score * term_match(wanted, chunks[cid]), cid) for score, cid in scored[:max(k, RERANK_DEPTH)]),
-                 reverse=True)[:k]
+    candidates = scored[:max(k, RERANK_DEPTH)]
+    found = {cid: stems(chunks[cid].indexed_text) for _, cid in candidates}
+    weights = word_weights(wanted, found.values())
+    top = sorted(((score * term_match(wanted, found[cid], weights), cid) for score, cid in candidates), reverse=True)[:k]
     return [to_passage(rank, score, chunks[cid]) for rank, (score, cid) in enumerate(top, start=1)]
 
 
-def term_match(wanted: Sequence[str], chunk: Chunk) -> float:
-    """The multiplier a passage earns for holding the question's words (`stems` of its topic), and its
-    phrases as phrases: bag-of-words BM25 and a small embedding model both miss word order."""
+def word_weights(wanted: Sequence[str], candidates: Iterable[Sequence[str]]) -> dict[str, float]:
+    """Each question word's weight in the rerank: an inverse document frequency among the candidates,
+    so a word few of them hold ("0-19", "running") tells them apart more than one they all hold."""
+    held = [set(found) for found in candidates]
+    return {word: math.log(1 + (len(held) + 1) / (sum(word in h for h in held) + 0.5)) for word in set(wanted)}
+
+
+def term_match(wanted: Sequence[str], found: Sequence[str], weights: Mapping[str, float] | None = None) -> float:
+    """The multiplier a passage (`found`: the `stems` of its text) earns for holding the question's
+    words (`stems` of its topic), by weight (all 1 without `weights`), and its phrases as phrases:
+    bag-of-words BM25 and a small embedding model both miss word order."""
     if not wanted:
         return 1.0
-    found = stems(chunk.indexed_text)
-    words = len(set(wanted) & set(found)) / len(set(wanted))
+    weight = weights or dict.fromkeys(wanted, 1.0)
+    held = set(wanted) & set(found)
+    words = sum(weight[w] for w in held) / sum(weight[w] for w in set(wanted))
     pairs = set(pairwise(wanted))
     phrases = len(pairs & set(pairwise(found))) / len(pairs) if pairs else 0.0
     return 1.0 + RERANK["words"] * words + RERANK["phrases"] * phrases

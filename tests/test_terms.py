@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ingest.schema import Chunk
 from qa.acronyms import definition, expand, find_acronyms
-from qa.retrieve import term_match
+from qa.retrieve import term_match, word_weights
 from qa.terms import stems
 from qa.understand import plan_query
 
@@ -40,9 +40,11 @@ def test_the_plan_says_what_else_it_searched_for():
     assert "also searching: index of multiple deprivation" in plan.understood
 
 
-def _chunk(text: str) -> Chunk:
-    return Chunk(chunk_id="d:00:0000", text=text, header="", kind="text", source="x.txt", doc_id="d:00",
-                 doc_title="A paper", doc_type="report")
+def _chunk(text: str) -> list[str]:
+    """A passage's words as the rerank sees them."""
+    chunk = Chunk(chunk_id="d:00:0000", text=text, header="", kind="text", source="x.txt", doc_id="d:00",
+                  doc_title="A paper", doc_type="report")
+    return stems(chunk.indexed_text)
 
 
 def test_phrases_count_beyond_their_words():
@@ -53,6 +55,18 @@ def test_phrases_count_beyond_their_words():
     unrelated = _chunk("The pharmacy opening hours were reviewed.")
     assert term_match(question, phrase) > term_match(question, scattered) > term_match(question, unrelated) == 1.0
     assert term_match(stems("projected growth"), _chunk("Projections show growth")) > 1.0  # stems meet
+
+
+def test_words_few_candidates_hold_weigh_more():
+    """Among passages that all mention Leicester's population, the one holding the rare "0-19" wins."""
+    question = stems("share of Leicester population aged 0-19")
+    rare = _chunk("Of the population of the city, 27% are aged 0-19.")
+    common = _chunk("Leicester's population share of older people aged 65 is growing.")
+    others = [_chunk(f"Leicester population share report {n}.") for n in range(5)]
+    weights = word_weights(question, [rare, common, *others])
+    assert weights["0-19"] > weights["popul"]
+    assert term_match(question, common) > term_match(question, rare)  # more words held ...
+    assert term_match(question, rare, weights) > term_match(question, common, weights)  # ... but the rarer one
 
 
 def test_ampersand_abbreviations_stay_whole():
