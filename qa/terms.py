@@ -10,11 +10,12 @@ their there these this those to was were what when where which who why will with
 resolved resolve resolution resolutions decided decide decision agreed agree approved approve meeting
 tell me please there many much""".split())
 _WORD = re.compile(r"[a-z0-9][a-z0-9'/&-]*")  # "a&e" is one word
+_POSSESSIVE = re.compile(r"'s?$")  # "the city's" and "the ICBs'" are the city and the ICBs
 
 
 def content_terms(text: str) -> set[str]:
     """Lower-case content words with a plural 's' dropped, for overlap scores."""
-    words = _WORD.findall(text.lower())
+    words = [_POSSESSIVE.sub("", w) for w in _WORD.findall(text.lower())]
     return {w[:-1] if w.endswith("s") and len(w) > 4 else w for w in words if w not in STOPWORDS and len(w) > 1}
 
 

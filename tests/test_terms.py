@@ -4,7 +4,7 @@ from __future__ import annotations
 from ingest.schema import Chunk
 from qa.acronyms import definition, expand, find_acronyms
 from qa.retrieve import term_match, word_weights
-from qa.terms import stems
+from qa.terms import content_terms, stems
 from qa.understand import plan_query
 
 
@@ -74,3 +74,8 @@ def test_ampersand_abbreviations_stay_whole():
     assert "a&e" in stems("patients seen in A&E within 4 hours")
     plan = plan_query("How has A&E waiting changed?", boards=[], priorities=[])
     assert "A&E" in plan.search_text
+
+
+def test_possessives_are_the_word_itself():
+    """"the city's board" covers "city": a possessive is not a different word."""
+    assert content_terms("the city's plan and the ICBs' budgets") == content_terms("the city plan and the ICBs budgets")
