@@ -146,9 +146,13 @@ def load_gates(path: Path = GATES_FILE) -> dict[str, float]:
 def missed_gates(result: EvalResult, gates: dict[str, float]) -> list[str]:
     """The gates boardqa falls below, as readable lines."""
     s = result.summary("boardqa")
-    measured = {"hit_at_5": s["hit@5"], "mrr_at_10": s["mrr@10"], "abstention": s.get("abstention", 0.0)}
+    measured = {"hit_at_1": s["hit@1"], "hit_at_5": s["hit@5"], "mrr_at_10": s["mrr@10"],
+                "abstention": s.get("abstention", 0.0)}
+    unknown = sorted(set(gates) - set(measured))
+    if unknown:
+        raise ConfigError(f"{GATES_FILE}: unknown gate {', '.join(unknown)}; gates are {', '.join(measured)}")
     return [f"{name} {measured[name]:.3f} < gate {floor:.3f}" for name, floor in gates.items()
-            if name in measured and measured[name] < floor]
+            if measured[name] < floor]
 
 
 METRICS = ("hit@1", "hit@3", "hit@5", "hit@10", "mrr@10", "abstention", "answered", "citation", "must_mention",
@@ -177,7 +181,8 @@ def _fmt(value: float | None, metric: str) -> str:
 def markdown_report(result: EvalResult, *, questions_path: Path, gates: dict[str, float]) -> str:
     """The report: overall table, hit@5 and MRR by kind, gates, and misses for boardqa."""
     lines = [f"# boardqa eval: {questions_path.name}", "",
-             f"{len(result.rows['boardqa'])} questions; a passage counts when it holds the gold quote.", "",
+             f"{len(result.rows['boardqa'])} questions; a passage counts when it holds the gold quote or one of the "
+             "question's `also_quotes` (other passages that state the same answer).", "",
              "| system | " + " | ".join(METRICS) + " |", "|---" * (len(METRICS) + 1) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in table_rows(result)]
     lines += ["", "## hit@5 / MRR@10 by kind", "", "| kind | n | " + " | ".join(result.rows) + " |",
@@ -197,7 +202,7 @@ def markdown_report(result: EvalResult, *, questions_path: Path, gates: dict[str
         lines += _generated_section(result)
     misses = [r.qid for r in result.rows["boardqa"] if r.answerable and (r.rank is None or r.rank > 5)]
     wrong_abstain = [r.qid for r in result.rows["boardqa"] if not r.answerable and r.found]
-    lines += ["", "## boardqa misses", "", f"- gold not in top 5: {', '.join(misses) or 'none'}",
+    lines += ["", "## boardqa misses", "", f"- no answering passage in the top 5: {', '.join(misses) or 'none'}",
               f"- answered although unanswerable: {', '.join(wrong_abstain) or 'none'}", ""]
     return "\n".join(lines)
 

@@ -5,10 +5,12 @@ import json
 import random
 from dataclasses import replace
 
+import pytest
 from typer.testing import CliRunner
 
 from evals.metrics import contains_quote, first_hit, mention_coverage, reciprocal_rank
 from evals.run import DEFAULT_QUESTIONS, evaluate, load_gates, load_questions, missed_gates
+from ingest.errors import ConfigError
 from qa.retrieve import Retrieval, to_passage
 from qa.schema import QueryPlan
 from qa.service import BoardQA
@@ -54,3 +56,6 @@ def test_a_random_retriever_misses_the_gates(system):
     missed = missed_gates(result, load_gates())
     assert any(line.startswith("hit_at_5") for line in missed)
     assert any(line.startswith("mrr_at_10") for line in missed)
+    assert any(line.startswith("hit_at_1") for line in missed)
+    with pytest.raises(ConfigError, match="unknown gate hit_at_50"):  # a misspelt gate must not pass silently
+        missed_gates(result, {"hit_at_50": 0.5})
