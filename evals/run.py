@@ -93,15 +93,15 @@ def _boardqa_row(system: BoardQA, q: dict, *, generate: bool = False) -> Row:
     start = time.perf_counter()
     answer = system.ask(q["question"], history=q.get("history") or [], k=K, generate=generate)
     latency = (time.perf_counter() - start) * 1000
-    gold = answer_quotes(q)
-    row = Row(q["id"], q["kind"], bool(gold), found=answer.found, latency_ms=latency)
-    if gold:
-        row.rank = first_hit([p.text for p in answer.passages], gold)
+    quotes = answer_quotes(q)
+    row = Row(q["id"], q["kind"], bool(quotes), found=answer.found, latency_ms=latency)
+    if quotes:
+        row.rank = first_hit([p.text for p in answer.passages], quotes)
         first = answer.citations[0].passage if answer.citations else None
         row.citation = citation_correct(first.board if first else None, first.meeting_date if first else None,
                                         q.get("board"), q.get("meeting_date")) if answer.found else 0.0
         row.mention = mention_coverage(answer.text, q.get("must_mention") or []) if answer.found else 0.0
-        row.gold_cited = float(first_hit([c.passage.text for c in answer.citations], gold) is not None) if answer.found else 0.0
+        row.gold_cited = float(first_hit([c.passage.text for c in answer.citations], quotes) is not None) if answer.found else 0.0
     if generate:
         row.generated = answer.mode == "generated"
         g = answer.generation
@@ -114,8 +114,8 @@ def _baseline_row(retrieve: Retrieve, q: dict) -> Row:
     start = time.perf_counter()
     passages = retrieve(text, K)
     latency = (time.perf_counter() - start) * 1000
-    gold = answer_quotes(q)
-    return Row(q["id"], q["kind"], bool(gold), rank=first_hit(passages, gold) if gold else None, latency_ms=latency)
+    quotes = answer_quotes(q)
+    return Row(q["id"], q["kind"], bool(quotes), rank=first_hit(passages, quotes) if quotes else None, latency_ms=latency)
 
 
 GENERATED = "boardqa generated"
@@ -239,7 +239,7 @@ def chart(result: EvalResult, path: Path) -> None:
     ax.set_xticks([x + width * (len(names) - 1) / 2 for x in range(len(groups))], groups, rotation=30, ha="right")
     ax.set_ylabel("hit@5")
     ax.set_ylim(0, 1.05)
-    ax.set_title("boardqa vs stock llama-index pipelines: gold passage in top 5")
+    ax.set_title("boardqa vs stock llama-index pipelines: answering passage in top 5")
     ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=110)

@@ -2,9 +2,9 @@
 metadata filters, then nudged by its soft preferences (boosts)."""
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-import math
 from itertools import pairwise
 
 import numpy as np
@@ -22,7 +22,7 @@ BOOST = {"kind": 0.6, "doc_type": 0.2, "board": 0.1, "priority": 0.1, "year": 0.
 MEETING_PAPERS = ("agenda", "minutes")
 # What the board is asked to do is in any paper put to it: a report's recommendations, the agenda's note.
 ANY_PAPER_FACTS = ("request",)
-# Reranking of the fused top k: the share of the question's words a passage holds (each word weighted
+# Reranking of the best fused candidates: the share of the question's words a passage holds (each word weighted
 # by how few of the candidates hold it), and of its two-word phrases ("quintile 1", "running cost")
 # found as phrases; set on the eval set's halves.
 RERANK = {"words": 1.0, "phrases": 1.0}
