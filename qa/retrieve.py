@@ -104,15 +104,14 @@ def word_weights(wanted: Sequence[str], candidates: Iterable[Sequence[str]]) -> 
     return {word: math.log(1 + (len(held) + 1) / (sum(word in h for h in held) + 0.5)) for word in set(wanted)}
 
 
-def term_match(wanted: Sequence[str], found: Sequence[str], weights: Mapping[str, float] | None = None) -> float:
+def term_match(wanted: Sequence[str], found: Sequence[str], weights: Mapping[str, float]) -> float:
     """The multiplier a passage (`found`: the `stems` of its text) earns for holding the question's
-    words (`stems` of its topic), by weight (all 1 without `weights`), and its phrases as phrases:
-    bag-of-words BM25 and a small embedding model both miss word order."""
+    words (`stems` of its topic), by their `word_weights`, and its phrases as phrases: bag-of-words
+    BM25 and a small embedding model both miss word order."""
     if not wanted:
         return 1.0
-    weight = weights or dict.fromkeys(wanted, 1.0)
     held = set(wanted) & set(found)
-    words = sum(weight[w] for w in held) / sum(weight[w] for w in set(wanted))
+    words = sum(weights[w] for w in held) / sum(weights[w] for w in set(wanted))
     pairs = set(pairwise(wanted))
     phrases = len(pairs & set(pairwise(found))) / len(pairs) if pairs else 0.0
     return 1.0 + RERANK["words"] * words + RERANK["phrases"] * phrases

@@ -53,8 +53,11 @@ def test_phrases_count_beyond_their_words():
     phrase = _chunk("The ICBs must cut running cost budgets by a third.")
     scattered = _chunk("Budgets for running the ICBs cost more than planned.")
     unrelated = _chunk("The pharmacy opening hours were reviewed.")
-    assert term_match(question, phrase) > term_match(question, scattered) > term_match(question, unrelated) == 1.0
-    assert term_match(stems("projected growth"), _chunk("Projections show growth")) > 1.0  # stems meet
+    weights = word_weights(question, [phrase, scattered, unrelated])
+    assert term_match(question, phrase, weights) > term_match(question, scattered, weights)
+    assert term_match(question, scattered, weights) > term_match(question, unrelated, weights) == 1.0
+    growth = stems("projected growth")
+    assert term_match(growth, _chunk("Projections show growth"), dict.fromkeys(growth, 1.0)) > 1.0  # stems meet
 
 
 def test_words_few_candidates_hold_weigh_more():
@@ -65,7 +68,8 @@ def test_words_few_candidates_hold_weigh_more():
     others = [_chunk(f"Leicester population share report {n}.") for n in range(5)]
     weights = word_weights(question, [rare, common, *others])
     assert weights["0-19"] > weights["popul"]
-    assert term_match(question, common) > term_match(question, rare)  # more words held ...
+    even = dict.fromkeys(question, 1.0)
+    assert term_match(question, common, even) > term_match(question, rare, even)  # more words held ...
     assert term_match(question, rare, weights) > term_match(question, common, weights)  # ... but the rarer one
 
 
