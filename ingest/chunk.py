@@ -16,6 +16,7 @@ from ingest.schema import BoardDocument, Chunk, DocMeta, Line, MinuteItem
 
 MAX_CHARS = 1100
 MIN_CHARS = 250
+LIST_ITEMS = 3  # heading-like lines in a row that make a list
 _HEADING = re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+)?[A-Z][^.!?]{2,80}$")
 _CAPTION = re.compile(r"^\W*(?:Table|Figure|Chart)\s+\d+[a-z]?\s*[:.–-]", re.IGNORECASE)
 
@@ -89,7 +90,31 @@ def blocks(lines: Sequence[Line]) -> list[_Block]:
         else:
             current.append(line)
     flush()
-    return _captions(out)
+    return _captions(_lists(out))
+
+
+def _lists(blocks_: list[_Block]) -> list[_Block]:
+    """Three or more heading-like lines in a row that open with the same word ("Year 1 – Cancer
+    Prevention", "Year 2 – Dementia", ...) are the items of a list, not headings one under another."""
+    out: list[_Block] = []
+    run: list[_Block] = []
+    for block in [*blocks_, None]:
+        if block is not None and block.kind == "heading" and (not run or _first_word(block) == _first_word(run[0])):
+            run.append(block)
+            continue
+        if len(run) >= LIST_ITEMS:
+            out.append(_Block([line for item in run for line in item.lines], "para"))
+        else:
+            out += run
+        run = [block] if block is not None and block.kind == "heading" else []
+        if block is not None and not run:
+            out.append(block)
+    out += run
+    return out
+
+
+def _first_word(block: _Block) -> str:
+    return (block.text.split() or [""])[0].lower()
 
 
 def _pack(blocks_: list[_Block]) -> list[tuple[list[Line], str | None]]:

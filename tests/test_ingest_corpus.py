@@ -4,8 +4,10 @@ from __future__ import annotations
 from datetime import date
 
 from conftest import CITY, CITY_PACK, COUNTY, COUNTY_PACK
+from ingest.chunk import blocks
 from ingest.dates import find_dates, find_months, find_periods
 from ingest.registers import filter_resolutions
+from ingest.schema import Line
 
 
 def _docs(store, source):
@@ -149,3 +151,19 @@ def test_table_rows_carry_their_caption_not_a_row_of_figures(corpus_store):
         section = chunk.header.rsplit(" | ", 1)[-1]
         assert not section.startswith(("DFG £", "Total £")), chunk.header
     assert not [c for c in chunks if c.text.strip().startswith("Table ") and "\n" not in c.text.strip()]  # no caption alone
+
+
+def test_a_list_of_short_lines_stays_under_its_heading(corpus_store):
+    """"Year 1 – Cancer Prevention", "Year 2 – Dementia", ... are list items, not headings: the list
+    stays in one passage under the section it belongs to."""
+    chunk = next(c for c in corpus_store.chunks() if "Year 2 – Dementia" in c.text)
+    assert "Year 1 – Cancer Prevention" in chunk.text and "Year 3 – Diabetes" in chunk.text
+    assert chunk.header.endswith("6.5 Agreed priorities and phasing")
+
+
+def test_headings_one_under_another_stay_headings():
+    lines = [Line(text) for text in ("Purpose of the Report", "", "Background", "", "Current Position", "",
+                                     "The board met three times this year and agreed the plan.")]
+    assert [b.kind for b in blocks(lines)] == ["heading", "heading", "heading", "para"]
+    items = [Line(text) for text in ("Year 1 – Cancer", "", "Year 1 – Obesity", "", "Year 2 – Dementia")]
+    assert [b.kind for b in blocks(items)] == ["para"]
