@@ -1,5 +1,6 @@
 """Meeting facts: which practical facts of a meeting a passage states (where it was held, who chaired,
-when the next one is, whose minutes were confirmed, who attended, what the board is asked to do). A
+when the next one is, whose minutes were confirmed, who attended, what the board is asked to do, a
+decision taken). A
 front sheet or a "Present:" list looks like nothing in particular to BM25 or an embedder, so these tags
 let a question about such a fact favour the passages that hold it. General patterns of board papers
 only; no names."""
@@ -7,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-FACTS = ("venue", "chair", "next_meeting", "minutes_of", "attendance", "request")
+FACTS = ("venue", "chair", "next_meeting", "minutes_of", "attendance", "request", "decision")
 
 _M = re.IGNORECASE | re.MULTILINE
 # a place a meeting is held in: a named room, a civic building or an online meeting
@@ -50,6 +51,14 @@ PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
                    r"(?:asked|requested|recommended|invited)\s+to\b", _M),
         re.compile(r"\bwill\s+ask\s+the\s+(?:board|committee|members?)\s+to\b", _M),
         re.compile(r"^\W*recommendations?\s*:?\s*$", _M),
+    ),
+    # a decision reported as taken, by the board or another body, in any paper ("were endorsed by the
+    # Partnership on 15 December 2022", "the Chair has approved submission", "It was agreed that")
+    "decision": (
+        re.compile(r"\b(?:was|were|has|have|had)\s+(?:been\s+)?(?:formally\s+|unanimously\s+)?"
+                   r"(?:agreed|approved|endorsed|ratified|adopted|signed\s+off)\b", _M),
+        re.compile(r"\b(?:board|committee|partnership|council|cabinet|chair(?:man)?)\s+(?:has\s+|have\s+)?"
+                   r"(?:agreed|approved|endorsed|resolved|decided|ratified|adopted)\b", _M),
     ),
 }
 

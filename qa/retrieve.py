@@ -53,7 +53,8 @@ def rrf(rankings: dict[str, Sequence[str]], weights: dict[str, float] = WEIGHTS)
 def boost(chunk: Chunk, boosts: Boosts) -> float:
     """The multiplier a chunk earns from the question's soft preferences."""
     factor = 1.0
-    if chunk.kind in boosts.kinds:
+    # a decision question favours the minutes' resolutions and any paper that reports a decision taken
+    if chunk.kind in boosts.kinds or ("resolution" in boosts.kinds and "decision" in chunk.facts):
         factor += BOOST["kind"]
     if chunk.doc_type in boosts.doc_types:
         factor += BOOST["doc_type"]

@@ -43,6 +43,10 @@ def _plan(question: str, history=()):
     ("RECOMMENDATIONS:\nThe Health and Wellbeing Board is requested to:\nAPPROVE the plan", ("request",)),
     ("The Chair will ask the Board to provide a formal approval of the Better Care Fund.", ("request",)),
     ("Members of the Committee are recommended to note the report.", ("request",)),
+    ("These proposals were endorsed by the Partnership on 15 March 2024.", ("decision",)),
+    ("The Chair of the Board has approved submission of the plan.", ("decision",)),
+    ("The Board approved the plan; the group is co-chaired by the two directors.", ("decision",)),
+    ("It was agreed that a phased approach would be taken.", ("decision",)),
 ])
 def test_fact_statements_are_tagged(text, expected):
     assert facts(text) == expected
@@ -54,7 +58,8 @@ def test_fact_statements_are_tagged(text, expected):
     "Partners discussed the location of pharmacies, the city hall budget and next steps.",
     "The present arrangements will continue until the review is complete.",
     "Feedback will be provided to the next meeting of the partnership.",
-    "The Board approved the plan; the group is co-chaired by the two directors.",
+    "The group is co-chaired by the two directors.",
+    "Partners are yet to agree the plan, which the Board will consider for approval in May.",
     "Dr Patel presented a report on the minutes-to-hospital response times.",
     "The ICB has been asked to reduce its running costs by a third.",
     "The report makes recommendations on housing, which partners welcomed.",
@@ -84,7 +89,9 @@ def test_facts_are_rare_and_only_where_meetings_are_recorded(corpus_store):
     requests = [c for c in chunks if "request" in c.facts]  # in any paper put to a board, reports above all
     assert 5 <= len(requests) < len(chunks) * 0.03 and all(c.board for c in requests)
     assert any(c.doc_type == "report" for c in requests) and any(c.doc_type == "agenda" for c in requests)
-    tagged = [c for c in chunks if set(c.facts) - {"request"}]
+    decisions = [c for c in chunks if "decision" in c.facts]  # reported in reports and plans above all
+    assert 5 <= len(decisions) < len(chunks) * 0.05 and any(c.doc_type == "report" for c in decisions)
+    tagged = [c for c in chunks if set(c.facts) - {"request", "decision"}]
     assert 10 <= len(tagged) < len(chunks) * 0.03
     assert sum(c.doc_type in ("agenda", "minutes") for c in tagged) >= 0.9 * len(tagged)
     assert not [c for c in tagged if c.board is None]  # the plans and reports of no board state none
@@ -171,3 +178,15 @@ def test_a_next_meeting_question_finds_the_announced_date(system):
     assert answer.found
     top = answer.passages[0]
     assert "next_meeting" in _tagged(system, top) and "15 June 2026" in top.text
+
+
+def test_a_decision_question_favours_a_decision_reported_in_any_paper(corpus_store):
+    """'When was X endorsed?' is answered as often by a report ("were endorsed by the Partnership on ...")
+    as by the minutes' resolutions: both earn the decision boost; neither does for other questions."""
+    chunks = corpus_store.chunks()
+    reported = next(c for c in chunks if c.doc_type == "report" and "decision" in c.facts)
+    resolution = next(c for c in chunks if c.kind == "resolution")
+    plain = next(c for c in chunks if c.doc_type == "report" and not c.facts)
+    decision = Boosts(kinds=("resolution",))
+    assert boost(reported, decision) == boost(resolution, decision) > boost(plain, decision) == 1.0
+    assert boost(reported, Boosts()) == 1.0
