@@ -59,3 +59,16 @@ def test_a_random_retriever_misses_the_gates(system):
     assert any(line.startswith("hit_at_1") for line in missed)
     with pytest.raises(ConfigError, match="unknown gate hit_at_50"):  # a misspelt gate must not pass silently
         missed_gates(result, {"hit_at_50": 0.5})
+
+
+def test_another_question_set_is_measured_not_gated(system, tmp_path):
+    """The gates are set on questions.jsonl; a held-out set that scores nothing still reports, exit 0."""
+    hard = tmp_path / "heldout.jsonl"
+    hard.write_text(json.dumps({"id": "x1", "question": "What did the board resolve on dementia?", "kind": "resolution",
+                                "gold_quote": "a sentence that is in no paper at all"}) + "\n")
+    result = CliRunner().invoke(app, ["eval", "--questions", str(hard), "--no-baselines", "--json",
+                                      "--home", str(system.settings.home.parent), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["overall"]["boardqa"]["hit@5"] == 0.0 and summary["missed_gates"] == []
+    assert "measured only" in (tmp_path / "out" / "report.md").read_text()

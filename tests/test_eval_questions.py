@@ -13,6 +13,8 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS_PATH = REPO_ROOT / "evals" / "questions.jsonl"
+# held-out sets, written apart from the code and measured beside the main set (README, "Eval figures")
+HELDOUT_PATHS = sorted((REPO_ROOT / "evals").glob("heldout-*.jsonl"))
 CORPUS_DIR = REPO_ROOT / "corpus"
 
 ALLOWED_KINDS = {
@@ -39,13 +41,18 @@ def normalise(text):
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
 
 
-def _load_lines():
-    return [ln for ln in QUESTIONS_PATH.read_text(encoding="utf-8").splitlines() if ln.strip()]
+def _load_lines(path=QUESTIONS_PATH):
+    return [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
 
 
 @lru_cache(maxsize=None)
-def _load_questions():
-    return tuple(json.loads(ln) for ln in _load_lines())
+def _load_questions(path=QUESTIONS_PATH):
+    return tuple(json.loads(ln) for ln in _load_lines(path))
+
+
+def _every_question():
+    """The questions of the main set and of every held-out set."""
+    return tuple(q for path in (QUESTIONS_PATH, *HELDOUT_PATHS) for q in _load_questions(path))
 
 
 @lru_cache(maxsize=None)
@@ -54,20 +61,21 @@ def _corpus_text(name):
 
 
 def _with_gold():
-    return [q for q in _load_questions() if q.get("kind") != "unanswerable"]
+    return [q for q in _every_question() if q.get("kind") != "unanswerable"]
 
 
 def test_file_exists():
     assert QUESTIONS_PATH.is_file(), f"missing {QUESTIONS_PATH}"
 
 
-def test_every_line_parses_as_object():
-    for n, line in enumerate(_load_lines(), 1):
+@pytest.mark.parametrize("path", [QUESTIONS_PATH, *HELDOUT_PATHS], ids=lambda p: p.name)
+def test_every_line_parses_as_object(path):
+    for n, line in enumerate(_load_lines(path), 1):
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:  # pragma: no cover - failure path
-            pytest.fail(f"line {n} is not valid JSON: {exc}")
-        assert isinstance(obj, dict), f"line {n} is not a JSON object"
+            pytest.fail(f"{path.name} line {n} is not valid JSON: {exc}")
+        assert isinstance(obj, dict), f"{path.name} line {n} is not a JSON object"
 
 
 def test_enough_questions():
@@ -75,14 +83,14 @@ def test_enough_questions():
 
 
 def test_ids_unique():
-    ids = [q.get("id") for q in _load_questions()]
+    ids = [q.get("id") for q in _every_question()]  # unique across the sets too
     assert all(isinstance(i, str) and i for i in ids), "every id must be a non-empty string"
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     assert not dupes, f"duplicate ids: {dupes}"
 
 
 def test_required_fields_present():
-    for q in _load_questions():
+    for q in _every_question():
         missing = [f for f in REQUIRED_FIELDS if f not in q]
         assert not missing, f"{q.get('id')}: missing fields {missing}"
         assert isinstance(q["question"], str) and q["question"].strip(), q["id"]
@@ -91,7 +99,7 @@ def test_required_fields_present():
 
 
 def test_kinds_allowed():
-    bad = [(q["id"], q["kind"]) for q in _load_questions() if q["kind"] not in ALLOWED_KINDS]
+    bad = [(q["id"], q["kind"]) for q in _every_question() if q["kind"] not in ALLOWED_KINDS]
     assert not bad, f"unknown kinds: {bad}"
 
 
@@ -107,7 +115,7 @@ def test_enough_unanswerable():
 
 def test_field_types():
     corpus_files = {p.name for p in CORPUS_DIR.iterdir() if p.is_file()}
-    for q in _load_questions():
+    for q in _every_question():
         qid = q["id"]
         assert q["board"] in ALLOWED_BOARDS, f"{qid}: bad board {q['board']!r}"
         md = q["meeting_date"]
@@ -122,7 +130,7 @@ def test_field_types():
 
 
 def test_unanswerable_have_no_evidence():
-    for q in _load_questions():
+    for q in _every_question():
         if q["kind"] != "unanswerable":
             continue
         qid = q["id"]
@@ -134,7 +142,7 @@ def test_unanswerable_have_no_evidence():
 
 
 def test_followups_have_history():
-    for q in _load_questions():
+    for q in _every_question():
         if q["kind"] == "followup":
             hist = q.get("history")
             assert isinstance(hist, list) and hist, f"{q['id']}: followup needs a non-empty history"
