@@ -139,18 +139,22 @@ def evaluate(system: BoardQA, questions: Sequence[dict], *, baselines: dict[str,
     return result
 
 
+GATES = ("hit_at_1", "hit_at_5", "mrr_at_10", "abstention")
+
+
 def load_gates(path: Path = GATES_FILE) -> dict[str, float]:
-    return tomllib.loads(path.read_text(encoding="utf-8"))
+    """The CI gates; ConfigError for a name that is not a gate (a misspelt gate must not pass silently)."""
+    gates = tomllib.loads(path.read_text(encoding="utf-8"))
+    unknown = sorted(set(gates) - set(GATES))
+    if unknown:
+        raise ConfigError(f"{path}: unknown gate {', '.join(unknown)}; the gates are {', '.join(GATES)}")
+    return gates
 
 
 def missed_gates(result: EvalResult, gates: dict[str, float]) -> list[str]:
     """The gates boardqa falls below, as readable lines."""
     s = result.summary("boardqa")
-    measured = {"hit_at_1": s["hit@1"], "hit_at_5": s["hit@5"], "mrr_at_10": s["mrr@10"],
-                "abstention": s.get("abstention", 0.0)}
-    unknown = sorted(set(gates) - set(measured))
-    if unknown:
-        raise ConfigError(f"{GATES_FILE}: unknown gate {', '.join(unknown)}; gates are {', '.join(measured)}")
+    measured = dict(zip(GATES, (s["hit@1"], s["hit@5"], s["mrr@10"], s.get("abstention", 0.0))))
     return [f"{name} {measured[name]:.3f} < gate {floor:.3f}" for name, floor in gates.items()
             if measured[name] < floor]
 

@@ -287,6 +287,8 @@ def eval_command(questions: Annotated[Optional[Path], typer.Option("--questions"
         if generated and system.chat_model is None:
             raise ConfigError("--generated needs a language model; set BOARDQA_LLM_URL (and BOARDQA_LLM_MODEL)")
         items = load_questions(questions)
+        # the gates are set on the shipped question set; another set (a held-out one) is measured, not gated
+        gates = load_gates() if questions.resolve() == DEFAULT_QUESTIONS.resolve() else {}
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                       console=err_console, transient=True) as bar:
             task = bar.add_task("Indexing the corpus", total=None)
@@ -301,8 +303,6 @@ def eval_command(questions: Annotated[Optional[Path], typer.Option("--questions"
                               progress=lambda qid: bar.update(task, advance=1, description=f"Asking {qid}"))
     except BoardQAError as err:
         _fail(err)
-    # the gates are set on the shipped question set; another set (a held-out one) is measured, not gated
-    gates = load_gates() if questions.resolve() == DEFAULT_QUESTIONS.resolve() else {}
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.md").write_text(markdown_report(result, questions_path=questions, gates=gates), encoding="utf-8")
     (out / "results.json").write_text(json.dumps(result_json(result), indent=1), encoding="utf-8")
