@@ -98,18 +98,18 @@ def _lists(blocks_: list[_Block]) -> list[_Block]:
     Prevention", "Year 2 – Dementia", ...) are the items of a list, not headings one under another."""
     out: list[_Block] = []
     run: list[_Block] = []
-    for block in [*blocks_, None]:
-        if block is not None and block.kind == "heading" and (not run or _first_word(block) == _first_word(run[0])):
+
+    def flush() -> None:
+        out.extend([_Block([line for item in run for line in item.lines], "para")] if len(run) >= LIST_ITEMS else run)
+        run.clear()
+
+    for block in blocks_:
+        if block.kind == "heading" and run and _first_word(block) == _first_word(run[0]):
             run.append(block)
             continue
-        if len(run) >= LIST_ITEMS:
-            out.append(_Block([line for item in run for line in item.lines], "para"))
-        else:
-            out += run
-        run = [block] if block is not None and block.kind == "heading" else []
-        if block is not None and not run:
-            out.append(block)
-    out += run
+        flush()
+        (run if block.kind == "heading" else out).append(block)
+    flush()
     return out
 
 

@@ -1,9 +1,8 @@
 """Meeting facts: which practical facts of a meeting a passage states (where it was held, who chaired,
 when the next one is, whose minutes were confirmed, who attended, what the board is asked to do, a
-decision taken). A
-front sheet or a "Present:" list looks like nothing in particular to BM25 or an embedder, so these tags
-let a question about such a fact favour the passages that hold it. General patterns of board papers
-only; no names."""
+decision taken). A front sheet or a "Present:" list looks like nothing in particular to BM25 or an
+embedder, so these tags let a question about such a fact favour the passages that hold it. General
+patterns of board papers only; no names."""
 from __future__ import annotations
 
 import re

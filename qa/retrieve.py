@@ -22,9 +22,9 @@ BOOST = {"kind": 0.6, "doc_type": 0.2, "board": 0.1, "priority": 0.1, "year": 0.
 MEETING_PAPERS = ("agenda", "minutes")
 # What the board is asked to do is in any paper put to it: a report's recommendations, the agenda's note.
 ANY_PAPER_FACTS = ("request",)
-# Reranking of the best fused candidates: the share of the question's words a passage holds (each word weighted
-# by how few of the candidates hold it), and of its two-word phrases ("quintile 1", "running cost")
-# found as phrases; set on the eval set's halves.
+# Reranking of the best fused candidates: the share of the question's words a passage holds (each
+# word weighted by how few of the candidates hold it), and of its two-word phrases ("quintile 1",
+# "running cost") found as phrases; set on the eval set's halves.
 RERANK = {"words": 1.0, "phrases": 1.0}
 # How many of the fused candidates the rerank looks at before the top k are kept: with only the top 10,
 # a passage that holds the question's words but sat 11th-20th after fusion never got the chance
