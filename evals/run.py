@@ -139,7 +139,8 @@ def evaluate(system: BoardQA, questions: Sequence[dict], *, baselines: dict[str,
     return result
 
 
-GATES = ("hit_at_1", "hit_at_5", "mrr_at_10", "abstention")
+# each gate's name in gates.toml and the summary metric it floors
+GATES = {"hit_at_1": "hit@1", "hit_at_5": "hit@5", "mrr_at_10": "mrr@10", "abstention": "abstention"}
 
 
 def load_gates(path: Path = GATES_FILE) -> dict[str, float]:
@@ -154,7 +155,7 @@ def load_gates(path: Path = GATES_FILE) -> dict[str, float]:
 def missed_gates(result: EvalResult, gates: dict[str, float]) -> list[str]:
     """The gates boardqa falls below, as readable lines."""
     s = result.summary("boardqa")
-    measured = dict(zip(GATES, (s["hit@1"], s["hit@5"], s["mrr@10"], s.get("abstention", 0.0))))
+    measured = {name: s.get(metric, 0.0) for name, metric in GATES.items()}
     return [f"{name} {measured[name]:.3f} < gate {floor:.3f}" for name, floor in gates.items()
             if measured[name] < floor]
 

@@ -40,7 +40,7 @@ def test_the_plan_says_what_else_it_searched_for():
     assert "also searching: index of multiple deprivation" in plan.understood
 
 
-def _chunk(text: str) -> list[str]:
+def _words(text: str) -> list[str]:
     """A passage's words as the rerank sees them."""
     chunk = Chunk(chunk_id="d:00:0000", text=text, header="", kind="text", source="x.txt", doc_id="d:00",
                   doc_title="A paper", doc_type="report")
@@ -50,22 +50,22 @@ def _chunk(text: str) -> list[str]:
 def test_phrases_count_beyond_their_words():
     """Bag-of-words scores cannot tell "running cost budgets" from the three words scattered."""
     question = stems("running cost budgets of the ICBs")
-    phrase = _chunk("The ICBs must cut running cost budgets by a third.")
-    scattered = _chunk("Budgets for running the ICBs cost more than planned.")
-    unrelated = _chunk("The pharmacy opening hours were reviewed.")
+    phrase = _words("The ICBs must cut running cost budgets by a third.")
+    scattered = _words("Budgets for running the ICBs cost more than planned.")
+    unrelated = _words("The pharmacy opening hours were reviewed.")
     weights = word_weights(question, [phrase, scattered, unrelated])
     assert term_match(question, phrase, weights) > term_match(question, scattered, weights)
     assert term_match(question, scattered, weights) > term_match(question, unrelated, weights) == 1.0
     growth = stems("projected growth")
-    assert term_match(growth, _chunk("Projections show growth"), dict.fromkeys(growth, 1.0)) > 1.0  # stems meet
+    assert term_match(growth, _words("Projections show growth"), dict.fromkeys(growth, 1.0)) > 1.0  # stems meet
 
 
 def test_words_few_candidates_hold_weigh_more():
     """Among passages that all mention Leicester's population, the one holding the rare "0-19" wins."""
     question = stems("share of Leicester population aged 0-19")
-    rare = _chunk("Of the population of the city, 27% are aged 0-19.")
-    common = _chunk("Leicester's population share of older people aged 65 is growing.")
-    others = [_chunk(f"Leicester population share report {n}.") for n in range(5)]
+    rare = _words("Of the population of the city, 27% are aged 0-19.")
+    common = _words("Leicester's population share of older people aged 65 is growing.")
+    others = [_words(f"Leicester population share report {n}.") for n in range(5)]
     weights = word_weights(question, [rare, common, *others])
     assert weights["0-19"] > weights["popul"]
     even = dict.fromkeys(question, 1.0)
