@@ -2,6 +2,7 @@
 "30.11.22", "13/10/2022", "September 2025", "Dec 22", "2025/26", "2023 – 2026"."""
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -113,6 +114,23 @@ def find_periods(text: str) -> list[tuple[int, int]]:
         if start < end <= start + 15:
             periods.append((start, end))
     return periods
+
+
+_YEAR_WORD = re.compile(r"\b(?:19|20)\d{2}\b")
+
+
+def mentions_between(text: str, start: date | None, end: date | None) -> bool:
+    """Whether the text names a day or month inside start..end (either may be open); a range of whole
+    years is met by the year alone ("in 2024")."""
+    low, high = start or date.min, end or date.max
+    if any(low <= f.value <= high for f in find_dates(text)):
+        return True
+    for f in find_months(text):
+        month_end = f.value.replace(day=calendar.monthrange(f.value.year, f.value.month)[1])
+        if f.value <= high and month_end >= low:
+            return True
+    whole_years = (low.month, low.day, high.month, high.day) == (1, 1, 12, 31)
+    return whole_years and any(low.year <= int(y) <= high.year for y in _YEAR_WORD.findall(text))
 
 
 def iso(value: date | None) -> str | None:

@@ -85,6 +85,25 @@ def detect_board(text: str, boards: tuple[Board, ...]) -> str | None:
     return ranked[0][0]
 
 
+# A board's papers head themselves with its name ("LEICESTER CITY" over "HEALTH AND WELLBEING BOARD",
+# "Minutes of a meeting of the Rutland Health and Wellbeing Board"): the board of a pack the registry
+# does not list. Place words are capitalised and are not the heading's other words.
+_BOARD_HEADING = re.compile(r"(?:^[ \t]*|\bmeeting\s+of\s+(?:the\s+)?)(?P<place>[A-Za-z][\w'&.-]*(?:[ \t]+[A-Za-z][\w'&.-]*){0,3})"
+                            r"[ \t]*\n?[ \t]*health[ \t]+(?:and|&)[ \t]+well-?being[ \t]+board\b", re.I | re.M)
+_NOT_PLACES = frozenset("the a an of and minutes meeting agenda report to for selected relevant this our your each "
+                        "every all joint local".split())
+
+
+def heading_board(text: str) -> str | None:
+    """The health and wellbeing board the text heads itself with, as "<Place> Health and Wellbeing
+    Board"; None when it names none (the registry's cues are tried first)."""
+    for m in _BOARD_HEADING.finditer(text):
+        words = m["place"].split()
+        if all(w[0].isupper() for w in words) and not any(w.lower() in _NOT_PLACES for w in words):
+            return f"{title_case(' '.join(words))} Health and Wellbeing Board"
+    return None
+
+
 def _head_text(lines: list[Line], n: int = 40) -> str:
     return "\n".join(line.text for line in lines[:n] if line.text and line.text != BLANK_PAGE)
 
@@ -187,7 +206,8 @@ def build_documents(lines: list[Line], *, source: str, fid: str, boards: tuple[B
         if opens_with_minutes(lines):  # minutes published on their own
             seg = Segment("minutes", 0, len(lines))
             meta = _segment_meta(seg, lines, doc_id=f"{fid}:00", source=source, pack_date=None,
-                                 board=detect_board(_head_text(lines), boards), mapper=ItemMapper([], None), parent=None)
+                                 board=detect_board(_head_text(lines), boards) or heading_board(_head_text(lines)),
+                                 mapper=ItemMapper([], None), parent=None)
             return [BoardDocument(meta, tuple(lines))]
         return [_standalone(lines, source=source, fid=fid, boards=boards)]
     segments = find_segments(lines)
@@ -195,7 +215,7 @@ def build_documents(lines: list[Line], *, source: str, fid: str, boards: tuple[B
     front_head = _head_text(front, 60)
     pack_date = next((d.value.isoformat() for d in find_dates(front_head)), None)
     agenda = parse_agenda(front)
-    context = dict(source=source, fid=fid, boards=boards, pack_date=pack_date, pack_board=detect_board(front_head, boards))
+    context = dict(source=source, fid=fid, boards=boards, pack_date=pack_date, pack_board=detect_board(front_head, boards) or heading_board(front_head))
     docs = _map_segments(lines, segments, ItemMapper(agenda, pack_date), {}, **context)
     found = _headerless_papers(lines, segments, docs, ItemMapper(agenda, pack_date).papers)
     if not found:

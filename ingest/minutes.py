@@ -9,7 +9,9 @@ from ingest.schema import BoardDocument, Line, MinuteItem, Resolution
 
 # "38. Neighbourhood Models of Care", "Minute 45/25 Better Care Fund", "12 PHARMACEUTICAL NEEDS"
 _ITEM = re.compile(r"^(?:minute\s+)?((\d{1,3})(/\d{2,4})?)(\.)?\s+([A-Z(].{1,150})$", re.IGNORECASE)
-_RESOLVED = re.compile(r"^\W*RESOLVED\b\s*[:\-–]*\s*(.*)$", re.IGNORECASE)
+# "RESOLVED: That ...", "It was RESOLVED that ...", "AGREED: ...", "DECISION – ...", "Decisions:"
+_RESOLVED = re.compile(r"^\W*(?:it\s+was\s+)?(?:RESOLVED\b|(?:AGREED|DECISIONS?)(?=\s*:|\s+[-–]\s|\s*$|\s+that\b))"
+                       r"\s*[:\-–]*\s*(.*)$", re.IGNORECASE)
 _DEFERRED = re.compile(r"[^.]*\b(?:deferred|postponed|withdrawn)\b[^.]*\.?", re.IGNORECASE)
 _NOTED = re.compile(r"[^.:]*\b(?:the board|members|the committee)\s+(?:noted|received)\b[^.:]*[.:]?", re.IGNORECASE)
 _PART = re.compile(r"^\(?(?:[a-z]|[ivx]{1,4})\)\s|^That\b")
@@ -67,7 +69,8 @@ def _item(number: str, title: str, body: tuple[Line, ...]) -> MinuteItem:
     for i, line in enumerate(body):
         m = _RESOLVED.match(line.text)
         if m:
-            texts = ([m[1]] if m[1].strip() else []) + _until_close([ln.text for ln in body[i + 1:] if ln.text])
+            first = m[1].strip()
+            texts = ([first[0].upper() + first[1:]] if first else []) + _until_close([ln.text for ln in body[i + 1:] if ln.text])
             return MinuteItem(number, title, body[:i], _resolution_text(texts), line.page, "resolved")
     text = " ".join(line.text for line in body if line.text)
     for status, pattern in (("deferred", _DEFERRED), ("noted", _NOTED)):

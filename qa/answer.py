@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from qa.retrieve import minute_order
 from qa.schema import Answer, Citation, Passage, QueryPlan
-from qa.terms import content_terms
+from qa.terms import content_terms, topic_terms
 
 MAX_CITATIONS = 3
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+(?=[A-Z(\"'])|\n+")
@@ -49,11 +50,14 @@ def _resolution_parts(p: Passage) -> tuple[str, str]:
 
 def _decision_answer(plan: QueryPlan, passages: Sequence[Passage]) -> tuple[str, list[Citation]]:
     top = passages[0].score
-    terms = content_terms(plan.search_text)
-    candidates = [p for p in passages if p.kind == "resolution" and p.score >= 0.75 * top]
-    # the best decision, and others only where they are on the question's topic too
-    chosen = candidates[:1] + [p for p in candidates[1:] if terms & content_terms(f"{p.item_title} {p.text}")]
-    chosen = chosen[:MAX_CITATIONS]
+    terms = topic_terms(plan.search_text)
+    if not terms:  # "what did the board resolve in December 2025?": its decisions, by meeting and minute
+        chosen = sorted((p for p in passages if p.kind == "resolution"), key=minute_order)
+    else:
+        candidates = [p for p in passages if p.kind == "resolution" and p.score >= 0.75 * top]
+        # the decisions on the question's topic; the best decision only when none is
+        on_topic = [p for p in candidates if terms & content_terms(f"{p.item_title} {p.text}")]
+        chosen = (on_topic or candidates[:1])[:MAX_CITATIONS]
     citations, lines = [], []
     for n, p in enumerate(chosen, start=1):
         verb, body = _resolution_parts(p)

@@ -3,12 +3,15 @@ metadata filters, then nudged by its soft preferences (boosts)."""
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from itertools import pairwise
 
 import numpy as np
 
+from ingest.dates import mentions_between
 from ingest.schema import Chunk
 from qa.schema import Boosts, Passage, QueryPlan
 from qa.terms import stems
@@ -30,6 +33,11 @@ RERANK = {"words": 1.0, "phrases": 1.0}
 # a passage that holds the question's words but sat 11th-20th after fusion never got the chance
 # (measured flat from 20 to 100: hit@5 0.898 -> 0.907, hit@10 0.907 -> 0.926, no question lower).
 RERANK_DEPTH = 30
+# When the question's date matches no meeting, how much passages naming that date are favoured (eval
+# sets unchanged; it brings up "the minutes of the meeting held on 25 September 2025 were confirmed")
+DATED_BOOST = 1.5
+# A meeting's decisions listed whole (a council meeting rarely takes more than a few dozen)
+LIST_LIMIT = 40
 
 
 @dataclass(frozen=True)
@@ -80,6 +88,28 @@ def to_passage(rank: int, score: float, chunk: Chunk) -> Passage:
     return Passage(rank=rank, score=round(score, 6), chunk_id=chunk.chunk_id, text=chunk.text, source=chunk.source,
                    board=chunk.board, meeting_date=chunk.meeting_date, doc_type=chunk.doc_type, doc_title=chunk.doc_title,
                    item=chunk.item, item_title=chunk.item_title, page=chunk.page, priority=chunk.priority, kind=chunk.kind)
+
+
+def favour_dated(passages: Sequence[Passage], start: date | None, end: date | None) -> tuple[Passage, ...]:
+    """Passages that name a date in start..end lifted by DATED_BOOST and ranked afresh (no range: as they are)."""
+    if not (start or end):
+        return tuple(passages)
+    scored = sorted(passages, key=lambda p: -p.score * (DATED_BOOST if mentions_between(p.text, start, end) else 1.0))
+    return tuple(replace(p, rank=rank) for rank, p in enumerate(scored, start=1))
+
+
+def minute_order(chunk: Chunk | Passage) -> tuple[str, int, str]:
+    """Meeting date, then minute number as a number ("9" before "10")."""
+    digits = re.match(r"\d+", chunk.item or "")
+    return (chunk.meeting_date or "", int(digits[0]) if digits else 10**6, chunk.item or "")
+
+
+def list_decisions(chunks: Mapping[str, Chunk], allowed: set[str], limit: int) -> list[Passage]:
+    """Every decision among the allowed chunks, by meeting and minute: the answer to "what did the
+    board resolve in December 2025?", which names a meeting but no topic."""
+    decisions = sorted((chunks[cid] for cid in allowed if cid in chunks and chunks[cid].kind == "resolution"),
+                       key=minute_order)[:limit]
+    return [to_passage(rank, 1.0, chunk) for rank, chunk in enumerate(decisions, start=1)]
 
 
 def rank_chunks(plan: QueryPlan, chunks: Mapping[str, Chunk], *, keyword: Sequence[tuple[str, float]],

@@ -11,10 +11,11 @@ from pathlib import Path
 
 from index import BoardIndex, SyncReport, embed_texts, load_embedder
 from index import Filters as IndexFilters
+from ingest.dates import mentions_between
 from ingest.pipeline import FileResult, ingest_paths
 from ingest.priority import keyword_tags, merge_tags, similarity_tags
 from ingest.registers import filter_documents, filter_resolutions, resolve_board
-from ingest.registry import load_boards, load_priorities
+from ingest.registry import Board, board_named, load_boards, load_priorities
 from ingest.schema import Chunk, DocMeta, Resolution, date_int
 from ingest.settings import Settings
 from ingest.store import Store
@@ -22,9 +23,9 @@ from qa.acronyms import find_acronyms
 from qa.answer import compose
 from qa.generate import Turn, followup_plan
 from qa.llm import build_chat_model
-from qa.retrieve import CANDIDATES, Retrieval, rank_chunks, similarity
-from qa.schema import Answer, Filters, QueryPlan
-from qa.terms import content_terms, coverage
+from qa.retrieve import CANDIDATES, LIST_LIMIT, Retrieval, favour_dated, list_decisions, rank_chunks, similarity
+from qa.schema import Answer, Filters, Passage, QueryPlan
+from qa.terms import content_terms, coverage, topic_terms
 from qa.understand import clean_question, plan_query
 
 _DECIDED = re.compile(r"\b(?:was|were|been|has|have|had)\s+(?:formally\s+)?(?:agreed|approved|endorsed|resolved|decided|ratified)\b"
@@ -45,6 +46,12 @@ def _relaxed(plan: QueryPlan) -> QueryPlan:
     return replace(plan, filters=Filters(), boosts=boosts)
 
 
+def _lists_decisions(plan: QueryPlan) -> bool:
+    """A decision question with no topic ("what did the board resolve in December 2025?") asks for
+    all the decisions within its filters."""
+    return plan.intent == "resolution" and not topic_terms(plan.search_text) and not plan.filters.is_empty()
+
+
 @dataclass(frozen=True)
 class IngestReport:
     """Per-file results of an ingest and what the index sync changed."""
@@ -59,12 +66,25 @@ class BoardQA:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.store = Store(settings.index_dir)
-        self.boards = load_boards(settings.boards_file)
+        self.registry = load_boards(settings.boards_file)
+        self._named_boards: tuple[int | None, tuple[Board, ...]] = (None, ())  # (store version, boards)
         self.priorities = load_priorities(settings.priorities_file)
         self._index: BoardIndex | None = None
         self._lock = threading.Lock()
         self._acronyms: tuple[int | None, dict[str, str]] = (None, {})  # (store version, acronyms)
         self.chat_model = build_chat_model(settings)  # None: answers stay extractive
+
+    @property
+    def boards(self) -> tuple[Board, ...]:
+        """The registry's boards, then those the ingested papers name that it does not list."""
+        if not self.store.exists():
+            return self.registry
+        version = self.store.version()
+        if self._named_boards[0] != version:
+            listed = {b.name for b in self.registry}
+            named = sorted({d.board for d in self.store.documents() if d.board and d.board not in listed})
+            self._named_boards = (version, tuple(board_named(name) for name in named))
+        return self.registry + self._named_boards[1]
 
     @property
     def index(self) -> BoardIndex:
@@ -143,7 +163,12 @@ class BoardQA:
             date_to=date_int(f.date_to.isoformat()) if f.date_to else None, doc_types=f.doc_types, priority=f.priority)
         if allowed is not None and not allowed:
             passages, best = self._hybrid(_relaxed(plan), chunks, None, k)
-            return Retrieval(passages, best, empty_filter=True)
+            # with no meeting of that date, the date is what the question is about ("the minutes of
+            # its April 2022 meeting"): passages that name it come first
+            return Retrieval(favour_dated(passages, f.date_from, f.date_to), best, empty_filter=True)
+        if allowed and _lists_decisions(plan):
+            if listed := list_decisions(chunks, allowed, k):
+                return Retrieval(tuple(listed), 1.0, empty_filter=False)
         passages, best = self._hybrid(plan, chunks, allowed, k)
         return Retrieval(passages, best, empty_filter=False)
 
@@ -172,16 +197,28 @@ class BoardQA:
         cites, else (no model, `generate=False`, or a failed or unsupported reply) extractive."""
         turn = Turn(self.chat_model) if self.chat_model and generate else None
         plan = self.plan(question, history=history, filters=filters, infer_filters=infer_filters, turn=turn)
-        answer = self._extractive(plan, self.search(plan, k=k))
+        # a meeting's decisions are answered whole, not cut at k
+        answer = self._extractive(plan, self.search(plan, k=max(k, LIST_LIMIT) if _lists_decisions(plan) else k))
         return turn.answer(answer) if turn else answer
 
     def _extractive(self, plan: QueryPlan, found: Retrieval) -> Answer:
         """A cited extractive answer, or `found: false` with the nearest sources."""
         if found.empty_filter:
-            # a decision asked of a board or month with no papers is not answered from another one
-            ok = plan.intent != "resolution" and self._is_found(plan, found)
+            ok = self._speaks_of_filter(plan, found.passages[:3]) and self._is_found(plan, found)
             return compose(plan, found.passages, found=ok, notes=(*plan.warnings, self._no_papers_note(plan)))
         return compose(plan, found.passages, found=self._is_found(plan, found), notes=plan.warnings)
+
+    def _speaks_of_filter(self, plan: QueryPlan, passages: Sequence[Passage]) -> bool:
+        """When the question's filter matched no papers, whether passages from other papers still speak
+        of what it asked for. A date is then the question's subject ("the minutes of its April 2022
+        meeting") only if a passage names it; a meeting merely announced ("the next meeting will be
+        held on ...") records no decision taken at it. A board with no papers holds no decisions."""
+        f = plan.filters
+        if not (f.date_from or f.date_to):
+            return plan.intent != "resolution"
+        chunks = self.index.chunk_map()
+        return any(mentions_between(p.text, f.date_from, f.date_to) for p in passages
+                   if plan.intent != "resolution" or "next_meeting" not in chunks[p.chunk_id].facts)
 
     def _is_found(self, plan: QueryPlan, found: Retrieval) -> bool:
         """Whether the evidence answers the question. A decision question needs a recorded decision on
@@ -189,6 +226,9 @@ class BoardQA:
         if not found.passages:
             return False
         terms = content_terms(plan.search_text)
+        if plan.intent == "resolution" and not topic_terms(plan.search_text):
+            # all of a meeting's decisions: only from the meeting asked about, never another one
+            return not found.empty_filter and any(p.kind == "resolution" for p in found.passages[:5])
         if plan.intent == "resolution":
             recorded = any(p.kind == "resolution" and coverage(terms, f"{p.item_title} {p.text}") >= MIN_COVERAGE
                            for p in found.passages[:5])

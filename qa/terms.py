@@ -16,7 +16,17 @@ _POSSESSIVE = re.compile(r"'s?$")  # "the city's" and "the ICBs'" are the city a
 def content_terms(text: str) -> set[str]:
     """Lower-case content words with a plural 's' dropped, for overlap scores."""
     words = [_POSSESSIVE.sub("", w) for w in _WORD.findall(text.lower())]
-    return {w[:-1] if w.endswith("s") and len(w) > 4 else w for w in words if w not in STOPWORDS and len(w) > 1}
+    singular = [w[:-1] if w.endswith("s") and len(w) > 4 else w for w in words if w not in STOPWORDS]
+    return {w for w in singular if w not in STOPWORDS and len(w) > 1}  # "decisions" is "decision", a stopword
+
+
+# verbs that name no topic: "what decisions did the board take (make) in July 2022?"
+_LIGHT_VERBS = frozenset("take taken took make made".split())
+
+
+def topic_terms(text: str) -> set[str]:
+    """A question's content words less light verbs; empty when it asks about no topic in particular."""
+    return content_terms(text) - _LIGHT_VERBS
 
 
 def coverage(question_terms: set[str], text: str) -> float:

@@ -5,7 +5,7 @@ from datetime import date
 
 from conftest import CITY, CITY_PACK, COUNTY, COUNTY_PACK
 from ingest.chunk import blocks
-from ingest.dates import find_dates, find_months, find_periods
+from ingest.dates import find_dates, find_months, find_periods, mentions_between
 from ingest.registers import filter_resolutions
 from ingest.schema import Line
 
@@ -120,6 +120,15 @@ def test_dates_in_the_forms_board_papers_use():
     assert find_periods("Plan 2023 – 2026 and the 2025/26 return") == [(2023, 2026), (2025, 2026)]
 
 
+def test_a_text_mentions_a_date_range_by_day_month_or_whole_year():
+    assert mentions_between("held on 28 April 2022", date(2022, 4, 1), date(2022, 4, 30))
+    assert mentions_between("the October 2022 meeting", date(2022, 10, 13), date(2022, 10, 13))  # the month holds the day
+    assert not mentions_between("held on 28 April 2022", date(2022, 5, 1), date(2022, 5, 31))
+    assert mentions_between("published in 2024", date(2024, 1, 1), date(2024, 12, 31))
+    assert not mentions_between("published in 2024", date(2024, 3, 1), date(2024, 3, 31))  # a year is no month
+    assert mentions_between("since March 2025", date(2025, 1, 1), None) and not mentions_between("no date here", None, None)
+
+
 def test_minute_numbers_in_other_councils_styles():
     """Minutes elsewhere number items '45/25 Title', 'Minute 46/25 Title' or '12 TITLE IN CAPITALS'."""
     from ingest.minutes import parse_minutes
@@ -139,6 +148,14 @@ def test_minute_numbers_in_other_councils_styles():
         ("13", "Date of Next Meeting", "That the next meeting be on 1 May 2026.")]
     # a plain numbered sentence is not a heading
     assert items("3 members of the public attended.\n4 Questions were asked.") == []
+    # other councils record the decision as AGREED, DECISION or "It was RESOLVED that"
+    assert items("7. Carers Strategy\nMembers discussed the draft.\nAGREED: That the strategy be endorsed.\n"
+                 "8. Pharmacy Access\nDECISION - That a review be commissioned.\n9. Air Quality\n"
+                 "It was RESOLVED that the action plan be noted.\n10. Budget\nDecision-making was discussed.") == [
+        ("7", "Carers Strategy", "That the strategy be endorsed."),
+        ("8", "Pharmacy Access", "That a review be commissioned."),
+        ("9", "Air Quality", "That the action plan be noted."),
+        ("10", "Budget", None)]
 
 
 def test_table_rows_carry_their_caption_not_a_row_of_figures(corpus_store):

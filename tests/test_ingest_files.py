@@ -447,6 +447,44 @@ def test_a_folder_of_thousands_of_files_goes_in_and_names_each_bad_one(tmp_path:
     assert snapshot(store) == before
 
 
+UNLISTED_PAGES = [
+    [
+        "RUTLAND",
+        "HEALTH AND WELLBEING BOARD",
+        "",
+        "Minutes of the meeting held at Catmose, Oakham on Tuesday, 12 March 2024.",
+        "",
+        "7. Community Wellbeing Hubs",
+        "",
+        "The Board considered a report on opening community wellbeing hubs in market towns, with advice "
+        "on housing, debt and falls prevention offered alongside health checks.",
+        "",
+        "RESOLVED:",
+        "",
+        "That the Board supports opening two community wellbeing hubs in 2024/25 and asks for a progress "
+        "report in the autumn.",
+    ],
+]
+
+
+def test_a_board_the_registry_does_not_list_is_named_from_its_papers(tmp_path: Path) -> None:
+    """Papers from a board missing from boards.toml carry the name they head themselves with, and a
+    question naming that board finds them (the registry adds cues and aliases; it is not required)."""
+    from qa.service import BoardQA
+
+    system = BoardQA(Settings(home=tmp_path / "home"))
+    system.ingest([render_pdf(tmp_path / "minutes.pdf", UNLISTED_PAGES)])
+    rutland = "Rutland Health and Wellbeing Board"
+    assert {(d.board, d.meeting_date) for d in system.store.documents()} == {(rutland, "2024-03-12")}
+    assert [r.minute for r in system.resolutions(board="Rutland")] == ["7"]
+    answer = system.ask("What did the Rutland board resolve in March 2024?")
+    assert answer.found and answer.plan.filters.board == rutland
+    first = answer.citations[0].passage
+    assert (first.board, first.meeting_date, first.item) == (rutland, "2024-03-12", "7")
+    assert "two community wellbeing hubs" in answer.text
+    assert system.ask("What did the Leicestershire board resolve in March 2024?").found is False
+
+
 def test_a_date_that_does_not_exist_in_a_paper_is_not_a_meeting_date(tmp_path: Path, store: Store,
                                                                     settings: Settings) -> None:
     paper = tmp_path / "minutes-typo.txt"

@@ -175,6 +175,30 @@ def test_a_board_and_month_with_no_papers_is_said_plainly(system):
     assert "2022-07-28" in answer.text  # the meetings it does hold
 
 
+def test_a_meeting_s_decisions_asked_for_with_no_topic_are_listed_in_minute_order(system):
+    answer = system.ask("What decisions did the county board take in December 2025?")
+    assert answer.found
+    cited = [c.passage for c in answer.citations]
+    assert len(cited) > 3 and {(p.board, p.meeting_date, p.kind) for p in cited} == {(COUNTY, "2025-12-04", "resolution")}
+    assert [int(p.item) for p in cited] == sorted(int(p.item) for p in cited)
+    # a meeting with no papers has no decisions to list, whatever other meetings decided
+    assert system.ask("What decisions did the county board take in May 2025?").found is False
+
+
+def test_a_date_with_no_meeting_is_answered_only_from_papers_that_name_it(system):
+    # no September 2025 papers, but the December 2025 minutes record those minutes being confirmed
+    minutes = system.ask("When were the county board's September 2025 minutes signed?")
+    assert minutes.found and "25 September 2025" in minutes.citations[0].passage.text
+    assert "No papers from Leicestershire Health and Wellbeing Board" in minutes.text
+    # no May 2025 papers, and none that mention May 2025: the nearest sources, not an answer
+    assert system.ask("What was said about childhood obesity at the county board's May 2025 meeting?").found is False
+    # the papers announce a meeting on 15 June 2026, which records no decision taken at it
+    question = "What did the county board resolve at its next meeting, on 15 June 2026?"
+    plan, found = system.retrieve(question)
+    assert found.empty_filter and any("15 June 2026" in p.text for p in found.passages[:3])
+    assert system.ask(question).found is False
+
+
 def test_follow_up_resolves_against_the_earlier_question(system):
     answer = system.ask("who presented that report?", history=["what was resolved on dementia in December 2025?"])
     assert answer.found
