@@ -7,10 +7,11 @@ from ingest.clean import title_case
 from ingest.split import MINUTES_END
 from ingest.schema import BoardDocument, Line, MinuteItem, Resolution
 
-# "38. Neighbourhood Models of Care", "Minute 45/25 Better Care Fund", "12 PHARMACEUTICAL NEEDS"
-_ITEM = re.compile(r"^(?:minute\s+)?((\d{1,3})(/\d{2,4})?)(\.)?\s+([A-Z(].{1,150})$", re.IGNORECASE)
+# "38. Neighbourhood Models of Care", "Minute 45/25 Better Care Fund", "12 PHARMACEUTICAL NEEDS",
+# "HWB 45/25 Better Care Fund" (a committee's letters before the number)
+_ITEM = re.compile(r"^(?:(?i:minute)\s+)?(?:[A-Z]{2,6}\s?[/.-]?\s?)?((\d{1,3})(/\d{2,4})?)(\.)?\s+([A-Z(].{1,150})$")
 # "RESOLVED: That ...", "It was RESOLVED that ...", "AGREED: ...", "DECISION – ...", "Decisions:"
-_RESOLVED = re.compile(r"^\W*(?:it\s+was\s+)?(?:RESOLVED\b|(?:AGREED|DECISIONS?)(?=\s*:|\s+[-–]\s|\s*$|\s+that\b))"
+_RESOLVED = re.compile(r"^\W*(?:it\s+was\s+|the\s+(?:board|committee|partnership)\s+)?(?:RESOLVED\b|(?:AGREED|DECISIONS?)(?=\s*:|\s+[-–]\s|\s*$|\s+that\b))"
                        r"\s*[:\-–]*\s*(.*)$", re.IGNORECASE)
 _DEFERRED = re.compile(r"[^.]*\b(?:deferred|postponed|withdrawn)\b[^.]*\.?", re.IGNORECASE)
 _NOTED = re.compile(r"[^.:]*\b(?:the board|members|the committee)\s+(?:noted|received)\b[^.:]*[.:]?", re.IGNORECASE)

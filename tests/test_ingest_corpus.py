@@ -156,6 +156,10 @@ def test_minute_numbers_in_other_councils_styles():
         ("8", "Pharmacy Access", "That a review be commissioned."),
         ("9", "Air Quality", "That the action plan be noted."),
         ("10", "Budget", None)]
+    # a committee's letters before the number; a decision the Board "resolved" in a sentence
+    assert items("HWB 45/25 Better Care Fund\nThe Board resolved to approve the plan.\n"
+                 "HWB 46/25 Any Other Business\nThere was none.") == [
+        ("45/25", "Better Care Fund", "To approve the plan."), ("46/25", "Any Other Business", None)]
 
 
 def test_table_rows_carry_their_caption_not_a_row_of_figures(corpus_store):
