@@ -28,7 +28,7 @@ from qa.schema import Answer, Filters, Passage, QueryPlan
 from qa.terms import content_terms, coverage, topic_terms
 from qa.understand import clean_question, plan_query
 
-_DECIDED = re.compile(r"\b(?:was|were|been|has|have|had)\s+(?:formally\s+)?(?:agreed|approved|endorsed|resolved|decided|ratified)\b"
+_DECIDED = re.compile(r"\b(?:was|were|been|has|have|had)\s+(?:\w+ly\s+)?(?:agreed|approved|endorsed|resolved|decided|ratified)\b"
                       r"|\b(?:Board|Committee|Partnership|Council)\s+(?:agreed|approved|endorsed|resolved|decided)\b")
 
 # Evidence thresholds for `found`, set from the eval set's answerable vs unanswerable questions.
@@ -50,6 +50,12 @@ def _lists_decisions(plan: QueryPlan) -> bool:
     """A decision question with no topic ("what did the board resolve in December 2025?") asks for
     all the decisions within its filters."""
     return plan.intent == "resolution" and not topic_terms(plan.search_text) and not plan.filters.is_empty()
+
+
+def _announces(chunk: Chunk, day: date | None) -> bool:
+    """Whether a passage can only look ahead to a meeting on `day`: it announces the next meeting,
+    or it comes from a meeting held before that day."""
+    return "next_meeting" in chunk.facts or bool(day and chunk.meeting_date and chunk.meeting_date < day.isoformat())
 
 
 @dataclass(frozen=True)
@@ -212,13 +218,14 @@ class BoardQA:
         """When the question's filter matched no papers, whether passages from other papers still speak
         of what it asked for. A date is then the question's subject ("the minutes of its April 2022
         meeting") only if a passage names it; a meeting merely announced ("the next meeting will be
-        held on ...") records no decision taken at it. A board with no papers holds no decisions."""
+        held on ...", or any paper written before the date) records no decision taken at it. A board
+        with no papers holds no decisions."""
         f = plan.filters
         if not (f.date_from or f.date_to):
             return plan.intent != "resolution"
         chunks = self.index.chunk_map()
         return any(mentions_between(p.text, f.date_from, f.date_to) for p in passages
-                   if plan.intent != "resolution" or "next_meeting" not in chunks[p.chunk_id].facts)
+                   if plan.intent != "resolution" or not _announces(chunks[p.chunk_id], f.date_from))
 
     def _is_found(self, plan: QueryPlan, found: Retrieval) -> bool:
         """Whether the evidence answers the question. A decision question needs a recorded decision on
@@ -229,12 +236,19 @@ class BoardQA:
         if plan.intent == "resolution" and not topic_terms(plan.search_text):
             # all of a meeting's decisions: only from the meeting asked about, never another one
             return not found.empty_filter and any(p.kind == "resolution" for p in found.passages[:5])
+        f = plan.filters
+        dated = f.date_from or f.date_to
+        if plan.intent == "resolution" and found.empty_filter and dated:
+            # no meeting of that date is in the index: only a later paper reporting a decision taken then answers
+            chunks = self.index.chunk_map()
+            return any(mentions_between(p.text, f.date_from, f.date_to) and not _announces(chunks[p.chunk_id], f.date_from)
+                       and (p.kind == "resolution" or _DECIDED.search(p.text)) and coverage(terms, p.text) >= MIN_COVERAGE
+                       for p in found.passages[:3])
         if plan.intent == "resolution":
             recorded = any(p.kind == "resolution" and coverage(terms, f"{p.item_title} {p.text}") >= MIN_COVERAGE
                            for p in found.passages[:5])
             # a decision reported in a paper ("In December 2024, the Board approved ...") counts too,
             # unless the question ties the decision to a meeting date: then the minutes must hold it
-            dated = plan.filters.date_from or plan.filters.date_to
             reported = not dated and any(_DECIDED.search(p.text) and coverage(terms, p.text) >= MIN_COVERAGE for p in found.passages[:3])
             return recorded or reported
         cover = max(coverage(terms, p.text) for p in found.passages[:3])

@@ -115,6 +115,14 @@ def _unknown_board(text: str, boards: Sequence[Board]) -> tuple[str | None, tupl
     return None, None
 
 
+_EXCLUDING = re.compile(r"\b(?:rather than|instead of|other than|not|excluding|except(?: for)?|apart from)\s+(?:the\s+|in\s+the\s+|at\s+the\s+)?$", re.I)
+
+
+def _excluded(text: str, start: int) -> bool:
+    """Whether a board or place named at `start` is one the question sets aside ("the county rather than the city")."""
+    return bool(_EXCLUDING.search(text[:start]))
+
+
 def _boards(text: str, boards: Sequence[Board]) -> tuple[str | None, tuple[str, ...], list[tuple[int, int]]]:
     """A board named outright (filter), else boards whose places are mentioned (boost). A board the
     registry does not know is kept as a filter too, so that "no papers from it" can be said."""
@@ -124,14 +132,16 @@ def _boards(text: str, boards: Sequence[Board]) -> tuple[str | None, tuple[str, 
     named, favoured, spans = [], [], []
     for board in boards:
         strong = phrase_pattern([board.name, *board.aliases])
-        if strong and (m := strong.search(text)):
-            named.append(board.name)
+        for m in strong.finditer(text) if strong else ():
             spans.append(m.span())
+            if not _excluded(text, m.start()):
+                named.append(board.name)
+                break
     if len(named) == 1:
         return named[0], (), spans
     for board in boards:
         weak = phrase_pattern(list(board.places))
-        if weak and weak.search(text):
+        if weak and any(not _excluded(text, m.start()) for m in weak.finditer(text)):
             favoured.append(board.name)
     # "Leicester, Leicestershire and Rutland" names both places: then favour neither
     return None, tuple(favoured) if len(favoured) == 1 else (), spans

@@ -81,6 +81,14 @@ def test_place_names_only_favour_a_board():
     assert both.filters.board is None and both.boosts.boards == ()
 
 
+def test_a_board_set_aside_in_the_question_is_not_the_one_meant():
+    assert _plan("On the county side rather than the city, who signs off the BCF plan?").boosts.boards == (COUNTY,)
+    assert _plan("What did the city board, not the county board, decide about pharmacies?").filters.board == CITY
+    # comparing two boards sets neither aside
+    compared = _plan("How long does Leicester City's strategy run compared with Leicestershire County's?")
+    assert compared.filters.board is None and compared.boosts.boards == ()
+
+
 def test_types_and_intent():
     assert _plan("what does the plan say about carers?").boosts.doc_types == ("plan",)
     assert _plan("prior resolutions on pandemic planning").boosts.kinds == ("resolution",)
@@ -197,6 +205,13 @@ def test_a_date_with_no_meeting_is_answered_only_from_papers_that_name_it(system
     plan, found = system.retrieve(question)
     assert found.empty_filter and any("15 June 2026" in p.text for p in found.passages[:3])
     assert system.ask(question).found is False
+    # the December 2025 minutes book a session for 27 January 2026: a paper written before it cannot
+    # record what was agreed there
+    session = "What did members agree at the Better Care Fund development session of 27 January 2026?"
+    plan, found = system.retrieve(session)
+    assert found.empty_filter and "27 January 2026" in found.passages[0].text
+    assert found.passages[0].meeting_date == "2025-12-04"
+    assert system.ask(session).found is False
 
 
 def test_follow_up_resolves_against_the_earlier_question(system):
