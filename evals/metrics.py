@@ -13,6 +13,7 @@ from ingest.clean import normalise
 def norm(text: str) -> str:
     """Text compared for evidence: normalised as ingest does, case and whitespace folded."""
     text = normalise(text.replace("\n", " ")).lower()
+    text = re.sub(r"(?:^|(?<=\s))[-•](?:\s+|$)", "", text)  # list markers ("- (b) ..."), which boardqa's resolution units drop
     text = re.sub(r"-\s+", "-", text)  # a hyphen at a line end joined either way
     return re.sub(r"\s+", " ", text).strip()
 

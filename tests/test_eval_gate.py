@@ -37,6 +37,14 @@ def test_metrics_are_tolerant_of_whitespace_and_split_quotes():
     assert mention_coverage("Respiratory illness in West Leicestershire", ["respiratory", "Glenfield"]) == 0.5
 
 
+def test_list_markers_do_not_decide_a_match():
+    # a resolution's lettered parts, as the papers print them and as boardqa's resolution units hold them
+    quote = "That the progress be noted; - (b) That the work of the group be supported."
+    assert contains_quote("RESOLVED:\n(a) That the progress be noted;\n(b) That the work of the group be supported.", quote)
+    assert contains_quote("TOTAL\t408,426\t51\t-\nNext steps", "TOTAL 408,426 51 -")
+    assert not contains_quote("(a) That the progress be noted; (c) That the work of the group be supported.", quote)
+
+
 def test_boardqa_meets_the_committed_gates(system, tmp_path):
     result = CliRunner().invoke(app, ["eval", "--home", str(system.settings.home.parent), "--out", str(tmp_path),
                                       "--json"])
