@@ -1,4 +1,4 @@
-"""The data files a user edits: the board registry and the priority taxonomy."""
+"""The data files a user edits: the board registry, the priority taxonomy and the everyday-words glossary."""
 from __future__ import annotations
 
 import re
@@ -29,11 +29,20 @@ class Priority:
     description: str
 
 
+@dataclass(frozen=True)
+class LayTerm:
+    """An everyday word or phrase ("chemist") and the terms board papers use for it ("pharmacy")."""
+
+    phrase: str
+    terms: tuple[str, ...]
+    pattern: re.Pattern[str]
+
+
 def _load_toml(path: Path) -> dict:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"data file {path} not found; set BOARDQA_BOARDS/BOARDQA_PRIORITIES or restore it") from None
+        raise ConfigError(f"data file {path} not found; set BOARDQA_BOARDS/BOARDQA_PRIORITIES/BOARDQA_TERMS or restore it") from None
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"{path}: not valid TOML ({err}); fix the file and retry") from None
 
@@ -69,6 +78,17 @@ def load_priorities(path: Path) -> tuple[Priority, ...]:
         return tuple(Priority(e["name"], tuple(e.get("keywords", ())), e.get("description", e["name"])) for e in entries)
     except KeyError as err:
         raise ConfigError(f"{path}: a [[priority]] entry lacks {err}; every priority needs a name") from None
+
+
+def load_lay_terms(path: Path) -> tuple[LayTerm, ...]:
+    """The glossary of everyday words from its TOML file (a [terms] table of phrase = [terms])."""
+    entries = _load_toml(path).get("terms", {})
+    if not isinstance(entries, dict) or not all(
+            isinstance(terms, list) and all(isinstance(t, str) for t in terms) for terms in entries.values()):
+        raise ConfigError(f"{path}: [terms] must map each phrase to a list of terms, e.g. \"chemist\" = [\"pharmacy\"]")
+    return tuple(LayTerm(phrase.lower(), tuple(t.lower() for t in terms),
+                         re.compile(r"(?<!\w)" + re.escape(phrase).replace(r"\ ", r"\s+") + r"(?:s|es)?(?!\w)", re.I))
+                 for phrase, terms in entries.items() if phrase.strip() and terms)
 
 
 def phrase_pattern(phrases: tuple[str, ...] | list[str]) -> re.Pattern[str] | None:

@@ -40,11 +40,12 @@ def _seconds(value: str | None, name: str, default: float) -> float:
 
 @dataclass(frozen=True)
 class Settings:
-    """Where data lives and which data files describe boards and priorities."""
+    """Where data lives and which data files describe boards, priorities and everyday words."""
 
     home: Path = Path(".boardqa")
     boards_file: Path = DATA_DIR / "boards.toml"
     priorities_file: Path = DATA_DIR / "priorities.toml"
+    terms_file: Path = DATA_DIR / "lay_terms.toml"
     chroma_url: str | None = None
     llm_url: str | None = None
     llm_model: str | None = None
@@ -63,6 +64,7 @@ class Settings:
             home=Path(env.get("BOARDQA_HOME", ".boardqa")),
             boards_file=Path(env.get("BOARDQA_BOARDS", DATA_DIR / "boards.toml")),
             priorities_file=Path(env.get("BOARDQA_PRIORITIES", DATA_DIR / "priorities.toml")),
+            terms_file=Path(env.get("BOARDQA_TERMS", DATA_DIR / "lay_terms.toml")),
             chroma_url=env.get("BOARDQA_CHROMA_URL") or None,
             llm_url=env.get("BOARDQA_LLM_URL") or None,
             llm_model=env.get("BOARDQA_LLM_MODEL") or None,

@@ -124,7 +124,9 @@ def rank_chunks(plan: QueryPlan, chunks: Mapping[str, Chunk], *, keyword: Sequen
     candidates = scored[:max(k, RERANK_DEPTH)]
     found = {cid: stems(chunks[cid].indexed_text) for _, cid in candidates}
     weights = word_weights(wanted, found.values())
-    top = sorted(((score * term_match(wanted, found[cid], weights), cid) for score, cid in candidates), reverse=True)[:k]
+    others = [(set(stems(lay)), [set(stems(term)) for term in terms]) for lay, terms in plan.alternates]
+    top = sorted(((score * term_match(wanted, found[cid], weights, others), cid) for score, cid in candidates),
+                 reverse=True)[:k]
     return [to_passage(rank, score, chunks[cid]) for rank, (score, cid) in enumerate(top, start=1)]
 
 
@@ -135,13 +137,19 @@ def word_weights(wanted: Sequence[str], candidates: Iterable[Sequence[str]]) -> 
     return {word: math.log(1 + (len(held) + 1) / (sum(word in h for h in held) + 0.5)) for word in set(wanted)}
 
 
-def term_match(wanted: Sequence[str], found: Sequence[str], weights: Mapping[str, float]) -> float:
+def term_match(wanted: Sequence[str], found: Sequence[str], weights: Mapping[str, float],
+               others: Sequence[tuple[set[str], list[set[str]]]] = ()) -> float:
     """The multiplier a passage (`found`: the `stems` of its text) earns for holding the question's
     words (`stems` of its topic), by their `word_weights`, and its phrases as phrases: bag-of-words
-    BM25 and a small embedding model both miss word order."""
+    BM25 and a small embedding model both miss word order. An everyday word counts as held where
+    the passage uses the papers' term for it (`others`: the word's stems, each term's stems)."""
     if not wanted:
         return 1.0
-    held = set(wanted) & set(found)
+    present = set(found)
+    held = set(wanted) & present
+    for lay, terms in others:
+        if any(term and term <= present for term in terms):
+            held |= lay & set(wanted)
     words = sum(weights[w] for w in held) / sum(weights[w] for w in set(wanted))
     pairs = set(pairwise(wanted))
     phrases = len(pairs & set(pairwise(found))) / len(pairs) if pairs else 0.0

@@ -49,7 +49,9 @@ class QueryPlan:
     intent: str  # "resolution" or "general"
     understood: tuple[str, ...] = ()  # human-readable notes on what was applied
     followup_of: str | None = None
-    expansions: tuple[str, ...] = ()  # acronyms spelled out (and spelled-out forms abbreviated)
+    expansions: tuple[str, ...] = ()  # acronyms spelled out (and spelled-out forms abbreviated), papers' terms
+    # for the question's everyday words: each such word with the terms that stand for it in the papers
+    alternates: tuple[tuple[str, tuple[str, ...]], ...] = ()
     warnings: tuple[str, ...] = ()  # what in the question could not be used as written, said in the answer
 
     @property

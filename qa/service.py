@@ -15,7 +15,7 @@ from ingest.dates import mentions_between
 from ingest.pipeline import FileResult, ingest_paths
 from ingest.priority import keyword_tags, merge_tags, similarity_tags
 from ingest.registers import filter_documents, filter_resolutions, resolve_board
-from ingest.registry import Board, board_named, load_boards, load_priorities
+from ingest.registry import Board, board_named, load_boards, load_lay_terms, load_priorities
 from ingest.schema import Chunk, DocMeta, Resolution, date_int
 from ingest.settings import Settings
 from ingest.store import Store
@@ -75,6 +75,7 @@ class BoardQA:
         self.registry = load_boards(settings.boards_file)
         self._named_boards: tuple[int | None, tuple[Board, ...]] = (None, ())  # (store version, boards)
         self.priorities = load_priorities(settings.priorities_file)
+        self.lay_terms = load_lay_terms(settings.terms_file)
         self._index: BoardIndex | None = None
         self._lock = threading.Lock()
         self._acronyms: tuple[int | None, dict[str, str]] = (None, {})  # (store version, acronyms)
@@ -147,7 +148,7 @@ class BoardQA:
         reading = turn.condense(clean_question(question), history) if turn and history else None
         plan = plan_query(reading or question, boards=self.boards, priorities=self.priorities,
                           history=() if reading else history, explicit=filters, infer_filters=infer_filters,
-                          acronyms=self.acronyms())
+                          acronyms=self.acronyms(), lay_terms=self.lay_terms)
         return followup_plan(plan, question=clean_question(question), reading=reading, previous=history[-1]) if reading else plan
 
     def acronyms(self) -> dict[str, str]:

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from ingest.dates import find_dates, find_months, find_periods, impossible_dates
 from ingest.errors import QuestionError
-from ingest.registry import Board, Priority, phrase_pattern
+from ingest.registry import Board, LayTerm, Priority, phrase_pattern
 from qa.acronyms import expand
 from qa.schema import Boosts, Filters, QueryPlan
 
@@ -165,9 +165,22 @@ def _topic(text: str, spans: list[tuple[int, int]]) -> str:
     return re.sub(r"\s+", " ", words).strip(" ,.?")
 
 
+def everyday_words(topic: str, lay_terms: Sequence[LayTerm]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The question's everyday words that the papers say otherwise ("chemist": "pharmacy"), each with
+    the papers' terms the question does not already use."""
+    lowered = topic.lower()
+    found = []
+    for lay in lay_terms:
+        if lay.pattern.search(topic):
+            terms = tuple(t for t in lay.terms if t not in lowered)
+            if terms:
+                found.append((lay.phrase, terms))
+    return tuple(found)
+
+
 def plan_query(question: str, *, boards: Sequence[Board], priorities: Sequence[Priority],
                history: Sequence[str] = (), explicit: Filters | None = None, infer_filters: bool = True,
-               acronyms: Mapping[str, str] | None = None) -> QueryPlan:
+               acronyms: Mapping[str, str] | None = None, lay_terms: Sequence[LayTerm] = ()) -> QueryPlan:
     """Understand a question (and the earlier questions of the conversation). With infer_filters off,
     what the question implies only favours passages (boosts) and never excludes any."""
     text = clean_question(question)
@@ -193,11 +206,12 @@ def plan_query(question: str, *, boards: Sequence[Board], priorities: Sequence[P
                     kinds=("resolution",) if resolution else (), priorities=_priorities(text, priorities), years=years,
                     facts=facts)
     topic = _topic(text, date_spans + board_spans)
-    expansions = tuple(expand(topic, acronyms or {}))
+    alternates = everyday_words(topic, lay_terms)
+    expansions = tuple(dict.fromkeys([*expand(topic, acronyms or {}), *(t for _, terms in alternates for t in terms)]))
     plan = QueryPlan(question=text, search_text=topic, filters=filters, boosts=boosts,
-                     intent="resolution" if resolution else "general", expansions=expansions)
+                     intent="resolution" if resolution else "general", expansions=expansions, alternates=alternates)
     if history:
-        plan = _follow_on(plan, history, boards=boards, priorities=priorities, acronyms=acronyms)
+        plan = _follow_on(plan, history, boards=boards, priorities=priorities, acronyms=acronyms, lay_terms=lay_terms)
     if not plan.search_text:
         plan = replace(plan, search_text=text)
     if not infer_filters:
@@ -219,12 +233,14 @@ def _is_followup(plan: QueryPlan) -> bool:
 
 
 def _follow_on(plan: QueryPlan, history: Sequence[str], *, boards: Sequence[Board],
-               priorities: Sequence[Priority], acronyms: Mapping[str, str] | None) -> QueryPlan:
+               priorities: Sequence[Priority], acronyms: Mapping[str, str] | None,
+               lay_terms: Sequence[LayTerm] = ()) -> QueryPlan:
     """A follow-up keeps the earlier topic, board and dates unless it names its own; it keeps the
     earlier intent only when it asks nothing of its own ("what about the city board?")."""
     if not _is_followup(plan):
         return plan
-    previous = plan_query(history[-1], boards=boards, priorities=priorities, history=history[:-1], acronyms=acronyms)
+    previous = plan_query(history[-1], boards=boards, priorities=priorities, history=history[:-1], acronyms=acronyms,
+                          lay_terms=lay_terms)
     f, p = plan.filters, previous.filters
     new_dates = f.date_from or f.date_to
     filters = Filters(board=f.board or p.board, date_from=f.date_from if new_dates else p.date_from,
@@ -240,7 +256,7 @@ def _follow_on(plan: QueryPlan, history: Sequence[str], *, boards: Sequence[Boar
     intent = plan.intent if asks_own else previous.intent
     return replace(plan, search_text=f"{plan.search_text} {previous.search_text}".strip(), filters=filters,
                    boosts=boosts, intent=intent, followup_of=previous.question,
-                   expansions=plan.expansions + previous.expansions)
+                   expansions=plan.expansions + previous.expansions, alternates=plan.alternates + previous.alternates)
 
 
 def _apply_explicit(plan: QueryPlan, explicit: Filters | None) -> QueryPlan:

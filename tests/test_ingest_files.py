@@ -207,7 +207,7 @@ BROKEN = {  # kind -> words the user must see in the one-line reason
 @pytest.fixture(autouse=True)
 def _no_boardqa_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """A developer's BOARDQA_* variables must not leak into these tests."""
-    for name in ("BOARDQA_HOME", "BOARDQA_BOARDS", "BOARDQA_PRIORITIES"):
+    for name in ("BOARDQA_HOME", "BOARDQA_BOARDS", "BOARDQA_PRIORITIES", "BOARDQA_TERMS"):
         monkeypatch.delenv(name, raising=False)
 
 

@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import CITY, COUNTY, COUNTY_PACK
-from ingest.errors import QuestionError
-from ingest.registry import load_boards, load_priorities
+from ingest.errors import ConfigError, QuestionError
+from ingest.registry import load_boards, load_lay_terms, load_priorities
 from ingest.settings import Settings
 from qa.retrieve import rank_chunks
 from qa.schema import Filters
@@ -25,7 +25,7 @@ RESOLUTION_38 = ("That the Board supports the work of the implementer neighbourh
 def _plan(question: str, history=(), explicit=None):
     s = Settings()
     return plan_query(question, boards=load_boards(s.boards_file), priorities=load_priorities(s.priorities_file),
-                      history=history, explicit=explicit)
+                      history=history, explicit=explicit, lay_terms=load_lay_terms(s.terms_file))
 
 
 @pytest.mark.parametrize("question, start, end", [
@@ -87,6 +87,33 @@ def test_a_board_set_aside_in_the_question_is_not_the_one_meant():
     # comparing two boards sets neither aside
     compared = _plan("How long does Leicester City's strategy run compared with Leicestershire County's?")
     assert compared.filters.board is None and compared.boosts.boards == ()
+
+
+def test_everyday_words_also_search_for_the_papers_terms():
+    plan = _plan("Where are the nearest chemists?")
+    assert ("chemist", ("pharmacy", "community pharmacy")) in plan.alternates
+    assert "pharmacy" in plan.keyword_text and "also searching: pharmacy; community pharmacy" in plan.understood
+    # a term the question already uses is not searched for twice
+    assert "pharmacy" not in _plan("chemist or pharmacy opening hours").expansions
+
+
+def test_the_everyday_words_glossary_is_checked_when_loaded(tmp_path):
+    glossary = tmp_path / "terms.toml"
+    glossary.write_text('[terms]\n"jabs" = ["vaccination"]\n', encoding="utf-8")
+    (jabs,) = load_lay_terms(glossary)
+    assert jabs.terms == ("vaccination",) and jabs.pattern.search("flu Jabs for children")
+    glossary.write_text('[terms]\n"jabs" = "vaccination"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="list of terms"):
+        load_lay_terms(glossary)
+
+
+def test_everyday_words_find_passages_in_the_papers_terms(system, monkeypatch):
+    question = "How many chemists are there in Leicester?"
+    with_glossary = [p.text.lower() for p in system.ask(question).passages[:5]]
+    monkeypatch.setattr(system, "lay_terms", ())
+    without = [p.text.lower() for p in system.ask(question).passages[:5]]
+    assert all("pharmac" in text for text in with_glossary)
+    assert sum("pharmac" in text for text in without) < 5
 
 
 def test_types_and_intent():
