@@ -10,6 +10,8 @@ from ingest.schema import Line
 BLANK_PAGE = "\x0c"  # kept as a line of its own: a page break that starts a new part
 _BLANK_PAGE_NOTICE = re.compile(r"^\W*this page is intentionally (left )?blank\W*$", re.IGNORECASE)
 _LONE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s+of\s+\d{1,4})?$", re.IGNORECASE)
+# a running footer that ends in its page number: "Castlemere Health and Wellbeing Board - 13 March 2025  Page 3 of 5"
+_PAGE_FOOTER = re.compile(r"^.{0,100}\bpage\s+\d{1,4}\s+of\s+\d{1,4}$", re.IGNORECASE)
 _MARKUP = [
     (re.compile(r"~~.*?~~"), ""),  # tracked-change deletions
     (re.compile(r"<sup>.*?</sup>", re.IGNORECASE), ""),  # footnote markers
@@ -19,6 +21,9 @@ _MARKUP = [
     (re.compile(r"\*\*|__"), ""),  # bold
     (re.compile(r"^#{1,6}\s+"), ""),  # markdown headings
 ]
+# a heading's label: "HWB/24/14 ", "HWB 45/25 ", "12/25 ", "5.3 ", "Minute No. 7", "Item 5"
+_LABELLED = re.compile(r"^(?:(?:minute|item)\s+(?:no\.?\s*)?\d|[A-Z]{2,6}\s?[/.-]?\s?\d{1,3}(?:/\d{2,4})*\s|"
+                       r"\d{1,3}(?:/\d{2,4}|\.\d{1,2})*\.?\s)", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.:;!?)\]]['\"’”]?$")
 _LIST_START = re.compile(r"^(?:[-•*▪◦●]|\(?[a-z0-9ivx]{1,4}[.)]|\d+(?:\.\d+)*\.?\s)", re.IGNORECASE)
 
@@ -44,16 +49,27 @@ def _page_furniture(lines: list[Line]) -> set[str]:
     return {text for text, n in edges.items() if n >= max(3, 0.3 * len(by_page)) and len(text) < 80}
 
 
+def _numbered_furniture(lines: list[Line]) -> set[str]:
+    """Short lines repeated with only their page number changing ("Hollinsford City Council – Health
+    and Wellbeing Board – 18/09/2024 2", "... 3"): running footers, where pages are not known."""
+    stems: dict[str, set[str]] = {}
+    for line in lines:
+        m = re.fullmatch(r"(.{20,100}?)\s+(\d{1,4})", normalise(line.text))
+        if m:
+            stems.setdefault(m[1], set()).add(m[2])
+    return {f"{stem} {n}" for stem, numbers in stems.items() if len(numbers) >= 3 for n in numbers}
+
+
 def clean_lines(lines: list[Line]) -> list[Line]:
     """Normalised lines without page-number residue, running headers and footers, with wrapped lines re-joined."""
-    furniture = _page_furniture(lines)
+    furniture = _page_furniture(lines) | _numbered_furniture(lines)
     cleaned: list[Line] = []
     for line in lines:
         text = normalise(line.text.replace("\t", " \t "))
         text = re.sub(r" ?\t ?", "\t", text)
         if _BLANK_PAGE_NOTICE.match(text):
             cleaned.append(Line(BLANK_PAGE, line.page))
-        elif text in furniture:
+        elif text in furniture or _PAGE_FOOTER.match(text):
             cleaned.append(Line("", line.page))
         elif not _LONE_NUMBER.match(text):
             cleaned.append(Line(text, line.page))
@@ -95,7 +111,12 @@ def _continues(prev: str, nxt: str, width: int) -> bool:
         return True
     if _SENTENCE_END.search(prev) or _LIST_START.match(nxt) or _is_heading(prev) or _is_heading(nxt.split(":")[0]):
         return False
-    return width >= 40 and len(prev) >= 0.6 * width and (nxt[0].islower() or len(prev) >= 0.8 * width)
+    # a numbered title ("HWB/24/14 Smokefree Generation: ...") runs on only into more of the title,
+    # never into the prose under it
+    title_then_prose = (bool(_LABELLED.match(prev)) and _title_like(prev) and not _title_like(nxt)
+                        and not nxt[0].islower())
+    return (width >= 40 and len(prev) >= 0.6 * width and (nxt[0].islower() or len(prev) >= 0.8 * width)
+            and not title_then_prose)
 
 
 def _is_heading(text: str) -> bool:
@@ -104,14 +125,23 @@ def _is_heading(text: str) -> bool:
     return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
+def _title_like(text: str) -> bool:
+    """A line in title case ("Joint Local Health and Wellbeing Strategy: Annual Progress Report"):
+    most of its words, small words aside, start with a capital or a figure."""
+    words = [w for w in re.findall(r"[\w'’&/-]+", text) if w.lower() not in _SMALL_WORDS]
+    return len(words) >= 2 and sum(w[0].isupper() or w[0].isdigit() for w in words) >= 0.75 * len(words)
+
+
 def _rejoin(lines: list[Line]) -> list[Line]:
     width = _wrap_width(lines)
     out: list[Line] = []
     for line in lines:
         prev = _last_text(out)
         if prev is not None and _continues(prev[1].text, line.text, width):
+            # across blank lines, a long line carries on over a page break, but a title never does
             gap_ok = (prev[0] == len(out) - 1 or line.text[0].islower() or prev[1].text.endswith("-")
-                      or len(prev[1].text) >= 0.7 * width)
+                      or len(prev[1].text) >= 0.7 * width and not _title_like(prev[1].text)
+                      and not (_LABELLED.match(line.text) and _title_like(line.text)))
             if gap_ok:
                 del out[prev[0] + 1:]  # the blank lines a page or column break left inside the sentence
                 out[prev[0]] = Line(_join(prev[1].text, line.text), prev[1].page)

@@ -88,8 +88,13 @@ def detect_board(text: str, boards: tuple[Board, ...]) -> str | None:
 # A board's papers head themselves with its name ("LEICESTER CITY" over "HEALTH AND WELLBEING BOARD",
 # "Minutes of a meeting of the Rutland Health and Wellbeing Board"): the board of a pack the registry
 # does not list. Place words are capitalised and are not the heading's other words.
-_BOARD_HEADING = re.compile(r"(?:^[ \t]*|\bmeeting\s+of\s+(?:the\s+)?)(?P<place>[A-Za-z][\w'&.-]*(?:[ \t]+[A-Za-z][\w'&.-]*){0,3})"
-                            r"[ \t]*\n?[ \t]*health[ \t]+(?:and|&)[ \t]+well-?being[ \t]+board\b", re.I | re.M)
+# (a lookahead, so that "Minutes of the meeting of the X ..." is tried from "meeting" as well as from "Minutes")
+_BOARD_HEADING = re.compile(r"(?=(?:^[ \t]*|\b(?P<of>meeting\s+of|minutes\s+of)\s+(?:the\s+)?)"
+                            r"(?P<place>[A-Za-z][\w'&.-]*(?:[ \t]+[A-Za-z][\w'&.-]*){0,3})"
+                            r"[ \t]*\n?[ \t]*health[ \t]+(?:and|&)[ \t]+well-?being[ \t]+"
+                            r"(?P<body>partnership[ \t]+board|board|committee|partnership)\b)", re.I | re.M)
+# a council's name over its board's ("CASTLEMERE COUNTY COUNCIL" / "HEALTH AND WELLBEING BOARD") is not the place
+_COUNCIL = re.compile(r"(?:\s+(?:county|city|borough|district|metropolitan))*\s+council$", re.I)
 _NOT_PLACES = frozenset("the a an of and minutes meeting agenda report to for selected relevant this our your each "
                         "every all joint local".split())
 
@@ -97,11 +102,14 @@ _NOT_PLACES = frozenset("the a an of and minutes meeting agenda report to for se
 def heading_board(text: str) -> str | None:
     """The health and wellbeing board the text heads itself with, as "<Place> Health and Wellbeing
     Board"; None when it names none (the registry's cues are tried first)."""
+    found = []
     for m in _BOARD_HEADING.finditer(text):
-        words = m["place"].split()
-        if all(w[0].isupper() for w in words) and not any(w.lower() in _NOT_PLACES for w in words):
-            return f"{title_case(' '.join(words))} Health and Wellbeing Board"
-    return None
+        words = _COUNCIL.sub("", m["place"]).split()
+        if words and all(w[0].isupper() for w in words) and not any(w.lower() in _NOT_PLACES for w in words):
+            body = " ".join(w.capitalize() for w in m["body"].split())
+            found.append((not m["of"], f"{title_case(' '.join(words))} Health and Wellbeing {body}"))
+    # the minutes' own words ("a meeting of the Castlemere Health and Wellbeing Board") before a heading
+    return min(found, key=lambda f: f[0])[1] if found else None
 
 
 def _head_text(lines: list[Line], n: int = 40) -> str:

@@ -7,9 +7,15 @@ from ingest.clean import title_case
 from ingest.split import MINUTES_END
 from ingest.schema import BoardDocument, Line, MinuteItem, Resolution
 
-# "38. Neighbourhood Models of Care", "Minute 45/25 Better Care Fund", "12 PHARMACEUTICAL NEEDS",
-# "HWB 45/25 Better Care Fund" (a committee's letters before the number)
-_ITEM = re.compile(r"^(?:(?i:minute)\s+)?(?:[A-Z]{2,6}\s?[/.-]?\s?)?((\d{1,3})(/\d{2,4})?)(\.)?\s+([A-Z(].{1,150})$")
+# A minute's label: "38", "45/25", "Minute 45/25", "Minute No. 7", "Item 5", "HWB 45/25" (a committee's
+# letters before the number), "HWB/24/12" (letters and year before it)
+_LABEL = (r"(?P<word>(?i:minute|item)\s+(?i:no\.?\s*)?)?"
+          r"(?:(?P<letters>[A-Z]{2,6})/(?P<year>\d{2})/|(?P<prefix>[A-Z]{2,6})\s?[/.-]?\s?)?"
+          r"(?P<seq>\d{1,3})(?P<of>/\d{2,4})?(?P<stop>\.)?")
+# the label and the title on one line: "38. Neighbourhood Models of Care", "12 PHARMACEUTICAL NEEDS"
+_ITEM = re.compile(rf"^{_LABEL}\s+(?P<title>[A-Z(].{{1,150}})$")
+# the label alone, the title on the next line: "HWB 41/25", "Minute No. 5", "Item 3"
+_LABEL_ONLY = re.compile(rf"^{_LABEL}$")
 # "RESOLVED: That ...", "It was RESOLVED that ...", "AGREED: ...", "DECISION – ...", "Decisions:"
 _RESOLVED = re.compile(r"^\W*(?:it\s+was\s+|the\s+(?:board|committee|partnership)\s+)?(?:RESOLVED\b|(?:AGREED|DECISIONS?)(?=\s*:|\s+[-–]\s|\s*$|\s+that\b))"
                        r"\s*[:\-–]*\s*(.*)$", re.IGNORECASE)
@@ -19,22 +25,44 @@ _PART = re.compile(r"^\(?(?:[a-z]|[ivx]{1,4})\)\s|^That\b")
 _LIST_PREFIX = re.compile(r"^[-•*]\s+")
 
 
-def _candidates(lines: tuple[Line, ...]) -> list[tuple[int, int, str, str]]:
-    """Lines that look like minute headings: (line, sequence number, minute label, title)."""
+def _label(m: re.Match[str]) -> str:
+    """The minute number as cited: "38", "45/25", "24/12" (of "HWB/24/12")."""
+    return f"{m['year']}/{m['seq']}" if m["year"] else m["seq"] + (m["of"] or "")
+
+
+def _marked(m: re.Match[str]) -> bool:
+    """Whether a label is plainly a minute's, not a stray number: a full stop, a year, committee
+    letters or the word Minute or Item."""
+    return bool(m["stop"] or m["of"] or m["year"] or m["prefix"] or m["word"])
+
+
+def _next_text(lines: tuple[Line, ...], i: int) -> int | None:
+    """The index of the first line with text within the three after line i."""
+    return next((j for j in range(i + 1, min(i + 4, len(lines))) if lines[j].text), None)
+
+
+def _candidates(lines: tuple[Line, ...]) -> list[tuple[int, int, str, str, int]]:
+    """Lines that look like minute headings: (line, sequence number, minute label, title, title line)."""
     found = []
     for i, line in enumerate(lines):
-        m = _ITEM.match(line.text)
-        if not m or line.text.endswith((",", ";")) or not m[5][0].isupper() and m[5][0] != "(":
+        if (m := _LABEL_ONLY.match(line.text)) and _marked(m):
+            j = _next_text(lines, i)
+            title = lines[j].text if j is not None else ""
+            if title[:1].isupper() and len(title) <= 150 and not _RESOLVED.match(title) and not _LABEL_ONLY.match(title):
+                found.append((i, int(m["seq"]), _label(m), title.strip(), j))
             continue
-        # without a full stop, only "45/25 Title" or a title in capitals reads as a heading
-        if m[4] or m[3] or m[5].isupper():
-            found.append((i, int(m[2]), m[1], m[5].strip()))
+        m = _ITEM.match(line.text)
+        if not m or line.text.endswith((",", ";")) or not m["title"][0].isupper() and m["title"][0] != "(":
+            continue
+        # without a full stop, only "45/25 Title" (or "HWB/24/12", "Item 5") or a title in capitals reads as a heading
+        if m["stop"] or m["of"] or m["year"] or m["word"] or m["title"].isupper():
+            found.append((i, int(m["seq"]), _label(m), m["title"].strip(), i))
     return found
 
 
-def _longest_run(cands: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+def _longest_run(cands: list[tuple[int, int, str, str, int]]) -> list[tuple[int, int, str, str, int]]:
     """The longest chain of headings numbered n, n+1, n+2 ... in order: the minute sequence."""
-    best: list[tuple[int, int, str, str]] = []
+    best: list[tuple[int, int, str, str, int]] = []
     for start in range(len(cands)):
         run = [cands[start]]
         for cand in cands[start + 1:]:
@@ -52,9 +80,9 @@ def parse_minutes(doc: BoardDocument) -> tuple[tuple[Line, ...], list[MinuteItem
     if not run:
         return lines, []
     items = []
-    for n, (start, _, number, title) in enumerate(run):
+    for n, (start, _, number, title, title_line) in enumerate(run):
         end = run[n + 1][0] if n + 1 < len(run) else len(lines)
-        body = list(lines[start + 1:end])
+        body = list(lines[title_line + 1:end])
         while body and title.isupper() and body[0].text.isupper() and len(body[0].text) < 80:
             title += " " + body.pop(0).text  # capitals titles run on
         items.append(_item(str(number), _clean_title(title), tuple(body)))
@@ -83,12 +111,15 @@ def _item(number: str, title: str, body: tuple[Line, ...]) -> MinuteItem:
 
 
 _SIGNATURE = re.compile(r"^(?:chair(?:man|person)?|signed|date)\W*$", re.IGNORECASE)
+# what follows a decision but is not part of it: an action log entry ("ACTION: MT to ..."), the next meeting
+_ACTION = re.compile(r"^(?:actions?\s*:|date\s+(?:and\s+time\s+)?of\s+(?:the\s+)?next\s+meeting\b|next\s+meeting\s*:)",
+                     re.IGNORECASE)
 
 
 def _until_close(texts: list[str]) -> list[str]:
-    """The lines of a resolution, stopping where the meeting closes or the chair signs."""
+    """The lines of a resolution, stopping where the meeting closes, the chair signs or actions are logged."""
     for n, text in enumerate(texts):
-        if MINUTES_END.search(text) or _SIGNATURE.match(text):
+        if MINUTES_END.search(text) or _SIGNATURE.match(text) or _ACTION.match(text):
             return texts[:n]
     return texts
 

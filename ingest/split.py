@@ -9,8 +9,12 @@ from ingest.clean import BLANK_PAGE
 from ingest.dates import find_dates
 from ingest.schema import Line
 
-_MINUTES_START = re.compile(r"^minutes of (?:a |the )?(?:meeting|proceedings)\b", re.IGNORECASE)
-MINUTES_END = re.compile(r"\b(?:meeting|board) (?:closed|ended|concluded|rose) at\b|^close of meeting\b", re.IGNORECASE)
+# "Minutes of a meeting of ...", "Minutes of the Kingsbarrow Health and Wellbeing Partnership Board meeting
+# held ..."; never an agenda's "Minutes of the previous meeting"
+_MINUTES_START = re.compile(r"^minutes\s+of\s+(?:an?\s+|the\s+)?(?:(?!previous\b|last\b|earlier\b)[\w&'’-]+\s+){0,8}?"
+                            r"(?:meeting|proceedings)\b", re.IGNORECASE)
+MINUTES_END = re.compile(r"\b(?:meeting|board)\b(?:[^.]|\.\d){0,40}?\b(?:closed|ended|concluded|rose) at\b|^close of meeting\b",
+                         re.IGNORECASE)
 _COMMITTEE = re.compile(r"\b(?:board|committee|cabinet|council|panel|partnership|forum)\b", re.IGNORECASE)
 _APPENDIX = re.compile(r"^appendix\s+[a-z0-9]{1,3}\.?$", re.IGNORECASE)
 _AGENDA = re.compile(r"^\W*agenda\W*$", re.IGNORECASE)
