@@ -15,9 +15,11 @@ from pathlib import Path
 import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
+from typer.testing import CliRunner
 
 from ingest.pipeline import parse_file
 from ingest.settings import Settings
+from ui.cli import app
 
 DATA = Path(__file__).parent / "data" / "minutes"
 KEY = json.loads((DATA / "key.json").read_text(encoding="utf-8"))
@@ -74,3 +76,19 @@ def test_minutes_in_other_house_styles_as_text(key, tmp_path):
 def test_minutes_in_other_house_styles_as_pdf(key, tmp_path):
     pdf = _render(DATA / key["file"], tmp_path / key["file"].replace(".txt", ".pdf"))
     _check(parse_file(pdf, Settings(home=tmp_path)), key)
+
+
+def test_a_board_never_seen_before_is_asked_about_and_cited(tmp_path):
+    """The six sets ingested into a real index: a question naming a board the registry does not list
+    gets that board's decision, quoted and cited by board, meeting date and minute."""
+    home = ["--home", str(tmp_path / "home")]
+    runner = CliRunner()
+    ingested = runner.invoke(app, ["ingest", str(DATA), *home])
+    assert ingested.exit_code == 0, ingested.output
+    question = "What did the Castlemere board resolve about the Better Care Fund in March 2025?"
+    answer = json.loads(runner.invoke(app, ["ask", question, "--json", *home]).output)
+    assert answer["found"] and answer["filters"]["board"] == "Castlemere Health and Wellbeing Board"
+    first = answer["citations"][0]
+    assert (first["board"], first["meeting_date"], first["item"]) == ("Castlemere Health and Wellbeing Board",
+                                                                       "2025-03-13", "45/25")
+    assert "Better Care Fund Plan 2025/26 be approved for submission to NHS England" in answer["answer"]
