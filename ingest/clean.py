@@ -24,6 +24,12 @@ _MARKUP = [
 # a heading's label: "HWB/24/14 ", "HWB 45/25 ", "12/25 ", "5.3 ", "Minute No. 7", "Item 5"
 _LABELLED = re.compile(r"^(?:(?:minute|item)\s+(?:no\.?\s*)?\d|[A-Z]{2,6}\s?[/.-]?\s?\d{1,3}(?:/\d{2,4})*\s|"
                        r"\d{1,3}(?:/\d{2,4}|\.\d{1,2})*\.?\s)", re.IGNORECASE)
+# a cover sheet's field: "Subject: ...", "Wards affected: All wards", "Report of: ..."
+_KEY_LABEL = re.compile(r"^(?:subject|title|report\s+(?:of|to|title|author)|author|date(?:\s+of\s+meeting)?|"
+                        r"meeting(?:\s+date)?|wards?\s+affected|key\s+decision|exempt\s+information|status|"
+                        r"classification|lead\s+(?:officer|member)|portfolio|contact(?:\s+officer)?|"
+                        r"officer\s+to\s+contact)\s*:", re.IGNORECASE)
+_STAMP = re.compile(r"^agenda\s+item\s+\d{1,2}[a-z]?\.?$", re.IGNORECASE)  # a paper's first-page stamp
 _SENTENCE_END = re.compile(r"[.:;!?)\]]['\"’”]?$")
 _LIST_START = re.compile(r"^(?:[-•*▪◦●]|\(?[a-z0-9ivx]{1,4}[.)]|\d+(?:\.\d+)*\.?\s)", re.IGNORECASE)
 
@@ -109,11 +115,12 @@ def _continues(prev: str, nxt: str, width: int) -> bool:
         return False
     if prev.endswith("-") and prev[-2:-1].isalpha():
         return True
-    if _SENTENCE_END.search(prev) or _LIST_START.match(nxt) or _is_heading(prev) or _is_heading(nxt.split(":")[0]):
+    if (_SENTENCE_END.search(prev) or _LIST_START.match(nxt) or _is_heading(prev) or _is_heading(nxt.split(":")[0])
+            or _STAMP.match(nxt) or _KEY_LABEL.match(nxt)):
         return False
     # a numbered title ("HWB/24/14 Smokefree Generation: ...") runs on only into more of the title,
     # never into the prose under it
-    title_then_prose = (bool(_LABELLED.match(prev)) and _title_like(prev) and not _title_like(nxt)
+    title_then_prose = (bool(_LABELLED.match(prev)) and title_like(prev) and not title_like(nxt)
                         and not nxt[0].islower())
     return (width >= 40 and len(prev) >= 0.6 * width and (nxt[0].islower() or len(prev) >= 0.8 * width)
             and not title_then_prose)
@@ -125,7 +132,7 @@ def _is_heading(text: str) -> bool:
     return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
-def _title_like(text: str) -> bool:
+def title_like(text: str) -> bool:
     """A line in title case ("Joint Local Health and Wellbeing Strategy: Annual Progress Report"):
     most of its words, small words aside, start with a capital or a figure."""
     words = [w for w in re.findall(r"[\w'’&/-]+", text) if w.lower() not in _SMALL_WORDS]
@@ -140,8 +147,8 @@ def _rejoin(lines: list[Line]) -> list[Line]:
         if prev is not None and _continues(prev[1].text, line.text, width):
             # across blank lines, a long line carries on over a page break, but a title never does
             gap_ok = (prev[0] == len(out) - 1 or line.text[0].islower() or prev[1].text.endswith("-")
-                      or len(prev[1].text) >= 0.7 * width and not _title_like(prev[1].text)
-                      and not (_LABELLED.match(line.text) and _title_like(line.text)))
+                      or len(prev[1].text) >= 0.7 * width and not title_like(prev[1].text)
+                      and not (_LABELLED.match(line.text) and title_like(line.text)))
             if gap_ok:
                 del out[prev[0] + 1:]  # the blank lines a page or column break left inside the sentence
                 out[prev[0]] = Line(_join(prev[1].text, line.text), prev[1].page)

@@ -116,10 +116,17 @@ def _head_text(lines: list[Line], n: int = 40) -> str:
     return "\n".join(line.text for line in lines[:n] if line.text and line.text != BLANK_PAGE)
 
 
+_KEYED_TITLE = re.compile(r"^(?:subject|title|report\s+title)\s*:\s*(\S.{3,})$", re.IGNORECASE)
+_STAMP = re.compile(r"^agenda\s+item\s+\d{1,2}[a-z]?\.?$", re.IGNORECASE)
+
+
 def _title(seg_lines: list[Line], kind: str) -> str:
     """A document's title: the 'Subject:' or the line after 'REPORT OF', else its first heading."""
-    texts = [line.text for line in seg_lines[:40] if line.text and line.text != BLANK_PAGE]
+    texts = [line.text for line in seg_lines[:40] if line.text and line.text != BLANK_PAGE and not _STAMP.match(line.text)]
     for i, line in enumerate(seg_lines[:40]):
+        if m := _KEYED_TITLE.match(line.text):  # "Subject: Better Care Fund Plan 2025/26", "Title: ..."
+            more = [x.text for x in seg_lines[i + 1:i + 3] if x.text and ":" not in x.text and len(x.text) < 80][:1]
+            return _tidy_title(" ".join([m[1], *more]).strip(" :."))[:160]
         if line.text.lower().rstrip(": ") == "subject":
             block = _block_after(seg_lines, i)
             if block:
@@ -169,8 +176,12 @@ class ItemMapper:
         self.next = 0
         self.current: AgendaItem | None = None
 
-    def paper(self, title: str, date: str | None) -> AgendaItem | None:
-        """The agenda item a paper with this title and header date belongs to."""
+    def paper(self, title: str, date: str | None, stamp: str | None = None) -> AgendaItem | None:
+        """The agenda item a paper with this title and header date (and agenda-item stamp) belongs to."""
+        stamped = next((i for i, a in enumerate(self.papers) if a.number == stamp), None) if stamp else None
+        if stamped is not None:
+            self.current, self.next = self.papers[stamped], max(self.next, stamped + 1)
+            return self.current
         if date not in (None, self.pack_date):
             return self.current  # a paper dated for another meeting came in under the current item
         words = content_words(title)
@@ -208,6 +219,21 @@ def file_id(source: str, digest: str) -> str:
     return hashlib.sha1(f"{source}:{digest}".encode()).hexdigest()[:12]
 
 
+# where a front sheet names the meeting's date, not the date the summons was sent ("3 June 2025 ...
+# A meeting of the Board will be held on THURSDAY, 12 JUNE 2025")
+_MEETING_DATE_CUE = re.compile(r"\b(?:will|is\s+to|are\s+to)\s+be\s+held\s+on\b|^\s*date\s*(?:/\s*time|and\s+time|"
+                               r"of\s+meeting)?\s*:", re.IGNORECASE | re.MULTILINE)
+
+
+def _meeting_date(front_head: str) -> str | None:
+    """The date of the meeting a pack is for: the first date after a cue that names it, else the first date."""
+    for cue in _MEETING_DATE_CUE.finditer(front_head):
+        if dates := find_dates(front_head[cue.end():cue.end() + 80]):
+            return dates[0].value.isoformat()
+    dates = find_dates(front_head)
+    return dates[0].value.isoformat() if dates else None
+
+
 def build_documents(lines: list[Line], *, source: str, fid: str, boards: tuple[Board, ...]) -> list[BoardDocument]:
     """Split a cleaned file into its constituent documents, each with its own metadata."""
     if not is_pack(lines):
@@ -221,7 +247,7 @@ def build_documents(lines: list[Line], *, source: str, fid: str, boards: tuple[B
     segments = find_segments(lines)
     front = lines[segments[0].start:segments[0].end]
     front_head = _head_text(front, 60)
-    pack_date = next((d.value.isoformat() for d in find_dates(front_head)), None)
+    pack_date = _meeting_date(front_head)
     agenda = parse_agenda(front)
     context = dict(source=source, fid=fid, boards=boards, pack_date=pack_date, pack_board=detect_board(front_head, boards) or heading_board(front_head))
     docs = _map_segments(lines, segments, ItemMapper(agenda, pack_date), {}, **context)
@@ -232,7 +258,7 @@ def build_documents(lines: list[Line], *, source: str, fid: str, boards: tuple[B
     for start in starts:
         seg = next(s for s in segments if s.start < start < s.end)
         i = segments.index(seg)
-        segments[i:i + 1] = [Segment(seg.kind, seg.start, start, seg.header_date), Segment("report", start, seg.end)]
+        segments[i:i + 1] = [Segment(seg.kind, seg.start, start, seg.header_date, seg.item), Segment("report", start, seg.end)]
     return _map_segments(lines, segments, ItemMapper(agenda, pack_date), found, **context)
 
 
@@ -305,7 +331,7 @@ def _segment_meta(seg: Segment, seg_lines: list[Line], *, doc_id: str, source: s
     if seg.kind == "appendix" and parent is not None:
         return DocMeta(title=title, doc_type="appendix", board=parent.board, meeting_date=parent.meeting_date,
                        period=_period(title), item=parent.item, item_title=parent.item_title, **common)
-    item = mapper.paper(title, seg.header_date)
+    item = mapper.paper(title, seg.header_date, seg.item)
     doc_type = "report" if seg.header_date else classify(title, "report")  # a paper under a header is a report
     return DocMeta(title=title, doc_type=doc_type, board=board,
                    meeting_date=seg.header_date or pack_date, period=_period(title),

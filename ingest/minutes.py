@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import re
 
-from ingest.clean import title_case
-from ingest.split import MINUTES_END
+from ingest.clean import title_case, title_like
+from ingest.dates import find_dates
+from ingest.split import MINUTES_END, is_header_line
 from ingest.schema import BoardDocument, Line, MinuteItem, Resolution
 
 # A minute's label: "38", "45/25", "Minute 45/25", "Minute No. 7", "Item 5", "HWB 45/25" (a committee's
@@ -54,8 +55,11 @@ def _candidates(lines: tuple[Line, ...]) -> list[tuple[int, int, str, str, int]]
         m = _ITEM.match(line.text)
         if not m or line.text.endswith((",", ";")) or not m["title"][0].isupper() and m["title"][0] != "(":
             continue
-        # without a full stop, only "45/25 Title" (or "HWB/24/12", "Item 5") or a title in capitals reads as a heading
-        if m["stop"] or m["of"] or m["year"] or m["word"] or m["title"].isupper():
+        # without a full stop, only "45/25 Title" (or "HWB/24/12", "Item 5") or a title in capitals or in
+        # title case ("30 Apologies for Absence", not "12 people attended") reads as a heading
+        title = m["title"]
+        if (m["stop"] or m["of"] or m["year"] or m["word"] or title.isupper()
+                or title_like(title) and len(title) <= 80 and not title.endswith(".")):
             found.append((i, int(m["seq"]), _label(m), m["title"].strip(), i))
     return found
 
@@ -83,7 +87,7 @@ def parse_minutes(doc: BoardDocument) -> tuple[tuple[Line, ...], list[MinuteItem
     for n, (start, _, number, title, title_line) in enumerate(run):
         end = run[n + 1][0] if n + 1 < len(run) else len(lines)
         body = list(lines[title_line + 1:end])
-        while body and title.isupper() and body[0].text.isupper() and len(body[0].text) < 80:
+        while body and title.isupper() and body[0].text.isupper() and len(body[0].text) < 80 and not _RESOLVED.match(body[0].text):
             title += " " + body.pop(0).text  # capitals titles run on
         items.append(_item(str(number), _clean_title(title), tuple(body)))
     return lines[:run[0][0]], items
@@ -116,12 +120,19 @@ _ACTION = re.compile(r"^(?:actions?\s*:|date\s+(?:and\s+time\s+)?of\s+(?:the\s+)
                      re.IGNORECASE)
 
 
+def _running_header(text: str) -> bool:
+    """A page's running header or footer inside a decision: the committee and a date, nothing else
+    ("Health and Wellbeing Board - 15 January 2025")."""
+    return is_header_line(text) and bool(find_dates(text)) and not _RESOLVED.match(text)
+
+
 def _until_close(texts: list[str]) -> list[str]:
-    """The lines of a resolution, stopping where the meeting closes, the chair signs or actions are logged."""
+    """The lines of a resolution, stopping where the meeting closes, the chair signs or actions are
+    logged; page headers and footers within it left out."""
     for n, text in enumerate(texts):
         if MINUTES_END.search(text) or _SIGNATURE.match(text) or _ACTION.match(text):
-            return texts[:n]
-    return texts
+            return [t for t in texts[:n] if not _running_header(t)]
+    return [t for t in texts if not _running_header(t)]
 
 
 def _resolution_text(texts: list[str]) -> str:

@@ -28,9 +28,10 @@ class Segment:
     start: int
     end: int
     header_date: str | None = None
+    item: str | None = None  # the agenda item its first page is stamped with ("Agenda Item 5")
 
 
-def _is_header_line(text: str) -> bool:
+def is_header_line(text: str) -> bool:
     words = text.split()
     return (0 < len(words) <= 12 and len(text) <= 90 and not text.endswith(".")
             and bool(_COMMITTEE.search(text)) and text[0].isupper())
@@ -53,7 +54,7 @@ def committee_header(lines: list[Line], i: int) -> str | None:
     """The ISO date if line i opens a committee paper: "<BOARD>: 26 FEBRUARY 2026" in capitals,
     or the board's name with a date-only line among the next three short lines; else None."""
     text = lines[i].text
-    if not _is_header_line(text):
+    if not is_header_line(text):
         return None
     dates = find_dates(text)
     if dates:
@@ -70,29 +71,58 @@ def committee_header(lines: list[Line], i: int) -> str | None:
     return None
 
 
+PART_MIN_LINES = 15  # lines of text a paper has before an appendix of it can start
+
+# the stamp a pack's publisher puts at the top of each paper's first page
+_AGENDA_STAMP = re.compile(r"^agenda\s+item\s+(\d{1,2}[a-z]?)\.?$", re.IGNORECASE)
+# a cover sheet's meeting date: "Date of meeting: 26 March 2025", "Date: 4 December 2025"
+_COVER_DATE = re.compile(r"^(?:date\s+of\s+(?:the\s+)?meeting|meeting\s+date|date)\s*:", re.IGNORECASE)
+
+
+def _cover_date(lines: list[Line], i: int) -> str | None:
+    """The meeting date a paper's cover names within its first lines: a "Date of meeting:" line or a
+    committee header."""
+    for j in range(i, min(i + 15, len(lines))):
+        if _COVER_DATE.match(lines[j].text) and (dates := find_dates(lines[j].text)):
+            return dates[0].value.isoformat()
+        if j > i and (date := committee_header(lines, j)):
+            return date
+    return None
+
+
 def find_segments(lines: list[Line]) -> list[Segment]:
     """Where each constituent document starts, in order, as contiguous segments."""
-    starts: list[tuple[int, str, str | None]] = [(0, "front", None)]
+    starts: list[tuple[int, str, str | None, str | None]] = [(0, "front", None, None)]
     in_minutes = False
+    minutes_date: str | None = None  # the date the minutes' heading names
     for i, line in enumerate(lines):
         text = line.text
-        last_start, last_kind = starts[-1][0], starts[-1][1]
+        last_start, last_kind, last_item = starts[-1][0], starts[-1][1], starts[-1][3]
         if not text or i == 0:
             continue
         if _MINUTES_START.match(text):
-            starts.append((i, "minutes", None))
+            starts.append((i, "minutes", None, None))
             in_minutes = True
+            minutes_date = next((d.value.isoformat() for ln in lines[i:i + 4] for d in find_dates(ln.text)), None)
         elif in_minutes and MINUTES_END.search(text):
-            starts.append((i + 1, "continuation", None))
+            starts.append((i + 1, "continuation", None, None))
+            in_minutes = False
+        elif (stamp := _AGENDA_STAMP.match(text)) and (i > 40 or len(starts) > 1) and not any(
+                _MINUTES_START.match(ln.text) for ln in lines[i + 1:i + 8]):
+            starts.append((i, "report", _cover_date(lines, i), stamp[1]))  # the minutes' stamp goes with them
             in_minutes = False
         elif ((i > 40 or len(starts) > 1) and not (last_kind == "minutes" and i - last_start <= 6)
-              and (date := committee_header(lines, i))):
-            starts.append((i, "report", date))  # the minutes' own heading names the board and date too
+              and not (last_item and i - last_start <= 15)  # the stamped paper's own cover header
+              and (date := committee_header(lines, i))
+              # the minutes' running header on each page ("MINUTES OF THE ... BOARD – TUESDAY, 8 JULY 2025")
+              and not (in_minutes and date == minutes_date)):
+            starts.append((i, "report", date, None))  # the minutes' own heading names the board and date too
             in_minutes = False
-        elif not in_minutes and last_kind != "front" and i - last_start >= 40 and _part_break(lines, i):
-            starts.append((i, "appendix", None))
+        elif (not in_minutes and last_kind != "front" and _part_break(lines, i)
+              and sum(1 for ln in lines[last_start:i] if ln.text) >= PART_MIN_LINES):
+            starts.append((i, "appendix", None, None))
     ends = [s[0] for s in starts[1:]] + [len(lines)]
-    segments = [Segment(kind, start, end, date) for (start, kind, date), end in zip(starts, ends)]
+    segments = [Segment(kind, start, end, date, item) for (start, kind, date, item), end in zip(starts, ends)]
     segments = _absorb_preambles([s for s in segments if _has_text(lines, s.start, s.end)], lines)
     return [part for seg in segments for part in _split_listed_appendices(seg, lines)]
 
@@ -132,7 +162,8 @@ def _split_listed_appendices(seg: Segment, lines: list[Line]) -> list[Segment]:
         best, best_share = None, 0.5  # the heading that carries most of the listed title, earliest on ties
         for j in range(max(after, starts[-1] + 1 if starts else after), seg.end):
             text = lines[j].text
-            if not text or len(text) > 90 or text.endswith(".") or _LISTED.match(text):
+            # the list of appendices goes on for a few lines; past it, "APPENDIX A – TITLE" heads the appendix
+            if not text or len(text) > 90 or text.endswith(".") or (_LISTED.match(text) and j < after + 10):
                 continue
             overlap = len(wanted & _words(text))
             if overlap >= 2 and overlap / len(wanted) > best_share - (1e-9 if best is None else 0):
@@ -142,7 +173,7 @@ def _split_listed_appendices(seg: Segment, lines: list[Line]) -> list[Segment]:
     if not starts:
         return [seg]
     bounds = [seg.start, *starts, seg.end]
-    return [Segment(seg.kind if n == 0 else "appendix", a, b, seg.header_date if n == 0 else None)
+    return [Segment(seg.kind if n == 0 else "appendix", a, b, seg.header_date if n == 0 else None, seg.item if n == 0 else None)
             for n, (a, b) in enumerate(zip(bounds, bounds[1:]))]
 
 
@@ -151,8 +182,10 @@ def _absorb_preambles(segments: list[Segment], lines: list[Line]) -> list[Segmen
     out: list[Segment] = []
     for seg in segments:
         prev = out[-1] if out else None
-        if prev and prev.kind == "appendix" and seg.kind == "report" and _text_lines(lines, prev) < 8:
-            out[-1] = Segment(seg.kind, prev.start, seg.end, seg.header_date)
+        first = next((line.text for line in lines[prev.start:prev.end] if line.text), "") if prev else ""
+        if (prev and prev.kind == "appendix" and seg.kind == "report" and _text_lines(lines, prev) < 8
+                and not _APPENDIX.match(first)):  # a short appendix is still an appendix
+            out[-1] = Segment(seg.kind, prev.start, seg.end, seg.header_date, seg.item)
         else:
             out.append(seg)
     return out
@@ -172,7 +205,9 @@ def _part_break(lines: list[Line], i: int) -> bool:
 
 
 def _has_text(lines: list[Line], start: int, end: int) -> bool:
-    return sum(len(line.text) for line in lines[start:end] if line.text != BLANK_PAGE) > 40
+    """More than a signature block ("Chair ........ Date ........") or a blank page."""
+    letters = sum(len(re.sub(r"[._\s]{3,}", "", line.text)) for line in lines[start:end] if line.text != BLANK_PAGE)
+    return letters > 40
 
 
 def opens_with_minutes(lines: list[Line]) -> bool:
