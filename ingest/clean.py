@@ -10,6 +10,8 @@ from ingest.schema import Line
 BLANK_PAGE = "\x0c"  # kept as a line of its own: a page break that starts a new part
 _BLANK_PAGE_NOTICE = re.compile(r"^\W*this page is intentionally (left )?blank\W*$", re.IGNORECASE)
 _LONE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s+of\s+\d{1,4})?$", re.IGNORECASE)
+# a page's protective marking (Government Security Classifications): "OFFICIAL", "OFFICIAL - SENSITIVE"
+_MARKING = re.compile(r"^(?:official(?:\s*[-–:]?\s*sensitive)?|not\s+protectively\s+marked|unclassified)$", re.IGNORECASE)
 # a running footer that ends in its page number: "Castlemere Health and Wellbeing Board - 13 March 2025  Page 3 of 5"
 _PAGE_FOOTER = re.compile(r"^.{0,100}\bpage\s+\d{1,4}\s+of\s+\d{1,4}$", re.IGNORECASE)
 _MARKUP = [
@@ -29,7 +31,11 @@ _KEY_LABEL = re.compile(r"^(?:subject|title|report\s+(?:of|to|title|author)|auth
                         r"meeting(?:\s+date)?|wards?\s+affected|key\s+decision|exempt\s+information|status|"
                         r"classification|lead\s+(?:officer|member)|portfolio|contact(?:\s+officer)?|"
                         r"officer\s+to\s+contact)\s*:", re.IGNORECASE)
-_STAMP = re.compile(r"^agenda\s+item\s+\d{1,2}[a-z]?\.?$", re.IGNORECASE)  # a paper's first-page stamp
+# a minute's number alone on its line, its title below: "57/23", "HWB 41/25", "Minute No. 5"
+_LABEL_ALONE = re.compile(r"^(?:(?:minute|item)\s+(?:no\.?\s*)?)?(?:[A-Z]{2,6}[\s/.-]?)?\d{1,3}(?:/\d{2,4}){0,2}\.?$",
+                          re.IGNORECASE)
+# a paper's first-page stamp ("Agenda Item 5", "Item 5") or an appendix's ("Appendix A")
+_STAMP = re.compile(r"^(?:(?:[Aa]genda\s+)?[Ii]tem\s+\d{1,2}[a-z]?\.?|[Aa]ppendix\s+[A-Z0-9]{1,2})$")
 _SENTENCE_END = re.compile(r"[.:;!?)\]]['\"’”]?$")
 _LIST_START = re.compile(r"^(?:[-•*▪◦●]|\(?[a-z0-9ivx]{1,4}[.)]|\d+(?:\.\d+)*\.?\s)", re.IGNORECASE)
 
@@ -75,7 +81,7 @@ def clean_lines(lines: list[Line]) -> list[Line]:
         text = re.sub(r" ?\t ?", "\t", text)
         if _BLANK_PAGE_NOTICE.match(text):
             cleaned.append(Line(BLANK_PAGE, line.page))
-        elif text in furniture or _PAGE_FOOTER.match(text):
+        elif text in furniture or _PAGE_FOOTER.match(text) or _MARKING.match(text):
             cleaned.append(Line("", line.page))
         elif not _LONE_NUMBER.match(text):
             cleaned.append(Line(text, line.page))
@@ -116,7 +122,7 @@ def _continues(prev: str, nxt: str, width: int) -> bool:
     if prev.endswith("-") and prev[-2:-1].isalpha():
         return True
     if (_SENTENCE_END.search(prev) or _LIST_START.match(nxt) or _is_heading(prev) or _is_heading(nxt.split(":")[0])
-            or _STAMP.match(nxt) or _KEY_LABEL.match(nxt)):
+            or _STAMP.match(nxt) or _KEY_LABEL.match(nxt) or _LABEL_ALONE.match(nxt)):
         return False
     # a numbered title ("HWB/24/14 Smokefree Generation: ...") runs on only into more of the title,
     # never into the prose under it

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from datetime import date as date_cls
 
 from ingest.clean import BLANK_PAGE, title_case
 from ingest.dates import find_dates, find_months, find_periods, first_date
@@ -12,7 +13,8 @@ from ingest.schema import BoardDocument, DocMeta, Line
 from ingest.split import Segment, committee_header, find_segments, is_pack, opens_with_minutes
 
 _AGENDA_ITEM = re.compile(r"^(\d{1,2})\.\s*(\S.*)$")
-_PAPERS = re.compile(r"\(pages?\s+\d+|^appendix\s+[a-z0-9]{1,3}\b", re.IGNORECASE)
+# papers attached: "(Pages 5 - 12)", an "Appendix A" line, or a page column ("... Return   13 - 18")
+_PAPERS = re.compile(r"\(pages?\s+\d+|^appendix\s+[a-z0-9]{1,3}\b|\s\d{1,3}\s*[-–]\s*\d{1,3}(?=\s|$)", re.IGNORECASE)
 _STOPWORDS = frozenset("the of and for to in on a an by with from at as is be report board health wellbeing update".split())
 _DOC_TYPES = [  # first match on a document's title wins
     ("minutes", re.compile(r"\bminutes\b", re.I)),
@@ -45,7 +47,9 @@ def parse_agenda(lines: list[Line]) -> list[AgendaItem]:
         m = _AGENDA_ITEM.match(line.text)
         if not m or (items and int(m[1]) != int(items[-1].number) + 1) or (not items and m[1] != "1"):
             continue
-        title = m[2].split("\t")[0].strip()
+        # without the page column ("... Adult Social   13 - 18") and the presenter run on after the title
+        title = re.sub(r"\s+(?:\d{1,3}\s*[-–]\s*\d{1,3}|verbal)(?=\s|$)", "", m[2].split("\t")[0].strip(), flags=re.I)
+        title = re.split(r"\s+(?:report|joint report|presentation)\s+(?:of|by|from)\s", title, maxsplit=1, flags=re.I)[0]
         follow = []
         for next_line in lines[i + 1:i + 20]:
             if _AGENDA_ITEM.match(next_line.text) or len(follow) == 8:
@@ -91,10 +95,11 @@ def detect_board(text: str, boards: tuple[Board, ...]) -> str | None:
 # (a lookahead, so that "Minutes of the meeting of the X ..." is tried from "meeting" as well as from "Minutes")
 _BOARD_HEADING = re.compile(r"(?=(?:^[ \t]*|\b(?P<of>meeting\s+of|minutes\s+of)\s+(?:the\s+)?)"
                             r"(?P<place>[A-Za-z][\w'&.-]*(?:[ \t]+[A-Za-z][\w'&.-]*){0,3})"
-                            r"[ \t]*\n?[ \t]*health[ \t]+(?:and|&)[ \t]+well-?being[ \t]+"
-                            r"(?P<body>partnership[ \t]+board|board|committee|partnership)\b)", re.I | re.M)
+                            r"[ \t]*\n?[ \t]*health[ \t]+(?:and|&)[ \t]+(?P<kind>well-?being|care)[ \t]*\n?[ \t]*"
+                            r"(?P<body>partnership[ \t]*\n?[ \t]*board|board|committee|partnership)\b)", re.I | re.M)
 # a council's name over its board's ("CASTLEMERE COUNTY COUNCIL" / "HEALTH AND WELLBEING BOARD") is not the place
 _COUNCIL = re.compile(r"(?:\s+(?:county|city|borough|district|metropolitan))*\s+council$", re.I)
+_PLACE_JOINS = frozenset("and & upon on of".split())
 _NOT_PLACES = frozenset("the a an of and minutes meeting agenda report to for selected relevant this our your each "
                         "every all joint local".split())
 
@@ -105,9 +110,12 @@ def heading_board(text: str) -> str | None:
     found = []
     for m in _BOARD_HEADING.finditer(text):
         words = _COUNCIL.sub("", m["place"]).split()
-        if words and all(w[0].isupper() for w in words) and not any(w.lower() in _NOT_PLACES for w in words):
+        inner = words[1:-1]  # "Selsworth and Dunmere", "Kingston upon Thames", "Isle of Wight"
+        proper = [w for w in words if not (w in inner and w.lower() in _PLACE_JOINS)]
+        if words and all(w[0].isupper() for w in proper) and not any(w.lower() in _NOT_PLACES for w in proper):
             body = " ".join(w.capitalize() for w in m["body"].split())
-            found.append((not m["of"], f"{title_case(' '.join(words))} Health and Wellbeing {body}"))
+            kind = "Care" if m["kind"].lower() == "care" else "Wellbeing"
+            found.append((not m["of"], f"{title_case(' '.join(words))} Health and {kind} {body}"))
     # the minutes' own words ("a meeting of the Castlemere Health and Wellbeing Board") before a heading
     return min(found, key=lambda f: f[0])[1] if found else None
 
@@ -170,6 +178,7 @@ class ItemMapper:
     """Assigns the papers of a pack to agenda items: by title overlap, else in agenda order."""
 
     def __init__(self, agenda: list[AgendaItem], pack_date: str | None):
+        self.agenda = agenda
         self.minutes_item = next((a for a in agenda if "minutes" in a.title.lower()), None)
         self.papers = [a for a in agenda if a.has_papers and a is not self.minutes_item]
         self.pack_date = pack_date
@@ -178,9 +187,10 @@ class ItemMapper:
 
     def paper(self, title: str, date: str | None, stamp: str | None = None) -> AgendaItem | None:
         """The agenda item a paper with this title and header date (and agenda-item stamp) belongs to."""
-        stamped = next((i for i, a in enumerate(self.papers) if a.number == stamp), None) if stamp else None
-        if stamped is not None:
-            self.current, self.next = self.papers[stamped], max(self.next, stamped + 1)
+        stamped = next((a for a in self.agenda if a.number == stamp), None) if stamp else None
+        if stamped is not None:  # the stamp names the item, whether or not the agenda listed papers for it
+            later = [i for i, a in enumerate(self.papers) if int(a.number) > int(stamped.number)] if stamped.number.isdigit() else []
+            self.current, self.next = stamped, max(self.next, min(later, default=len(self.papers)))
             return self.current
         if date not in (None, self.pack_date):
             return self.current  # a paper dated for another meeting came in under the current item
@@ -221,15 +231,26 @@ def file_id(source: str, digest: str) -> str:
 
 # where a front sheet names the meeting's date, not the date the summons was sent ("3 June 2025 ...
 # A meeting of the Board will be held on THURSDAY, 12 JUNE 2025")
-_MEETING_DATE_CUE = re.compile(r"\b(?:will|is\s+to|are\s+to)\s+be\s+held\s+on\b|^\s*date\s*(?:/\s*time|and\s+time|"
+_MEETING_DATE_CUE = re.compile(r"\b(?:will|is\s+to|are\s+to)\s+be\s+held\b|^\s*date\s*(?:/\s*time|and\s+time|"
                                r"of\s+meeting)?\s*:", re.IGNORECASE | re.MULTILINE)
+
+
+_WEEKDAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.IGNORECASE)
 
 
 def _meeting_date(front_head: str) -> str | None:
     """The date of the meeting a pack is for: the first date after a cue that names it, else the first date."""
+    found = []
     for cue in _MEETING_DATE_CUE.finditer(front_head):
-        if dates := find_dates(front_head[cue.end():cue.end() + 80]):
-            return dates[0].value.isoformat()
+        if re.search(r"\b(?:next|future|following)\s+meetings?\b", front_head[max(0, cue.start() - 50):cue.start()], re.I):
+            continue  # "the next meeting will be held on ..."
+        after = front_head[cue.end():cue.end() + 100]
+        if dates := find_dates(after):
+            # a meeting is dated with its weekday ("Thursday 6 February 2025"); a letter often is not
+            weekday = bool(_WEEKDAY.search(after[:dates[0].end]))
+            found.append((not weekday, cue.start(), dates[0].value.isoformat()))
+    if found:
+        return min(found)[2]
     dates = find_dates(front_head)
     return dates[0].value.isoformat() if dates else None
 
@@ -322,7 +343,9 @@ def _segment_meta(seg: Segment, seg_lines: list[Line], *, doc_id: str, source: s
     if seg.kind == "front":
         return DocMeta(title="Agenda", doc_type="agenda", board=board, meeting_date=pack_date, **common)
     if seg.kind == "minutes":
-        date = first_date(head[:600])
+        # "Date: Thursday 6 June 2024" before a draft note's "to be approved on 5 September 2024"
+        cued = _meeting_date(head[:600])
+        date = date_cls.fromisoformat(cued) if cued and _MEETING_DATE_CUE.search(head[:600]) else first_date(head[:600])
         item = mapper.minutes_item
         title = f"Minutes of the meeting held on {date.strftime('%-d %B %Y')}" if date else "Minutes"
         return DocMeta(title=title, doc_type="minutes", board=board, meeting_date=date.isoformat() if date else None,
@@ -332,6 +355,8 @@ def _segment_meta(seg: Segment, seg_lines: list[Line], *, doc_id: str, source: s
         return DocMeta(title=title, doc_type="appendix", board=parent.board, meeting_date=parent.meeting_date,
                        period=_period(title), item=parent.item, item_title=parent.item_title, **common)
     item = mapper.paper(title, seg.header_date, seg.item)
+    if item is None and seg.item:  # stamped with an item the agenda did not list in a way we read
+        item = AgendaItem(seg.item, title, True)
     doc_type = "report" if seg.header_date else classify(title, "report")  # a paper under a header is a report
     return DocMeta(title=title, doc_type=doc_type, board=board,
                    meeting_date=seg.header_date or pack_date, period=_period(title),

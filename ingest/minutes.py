@@ -15,11 +15,16 @@ _LABEL = (r"(?P<word>(?i:minute|item)\s+(?i:no\.?\s*)?)?"
           r"(?P<seq>\d{1,3})(?P<of>/\d{2,4})?(?P<stop>\.)?")
 # the label and the title on one line: "38. Neighbourhood Models of Care", "12 PHARMACEUTICAL NEEDS"
 _ITEM = re.compile(rf"^{_LABEL}\s+(?P<title>[A-Z(].{{1,150}})$")
+# the title, then the number in the right margin: "Declarations of Interest        21"
+_NUMBER_AFTER = re.compile(r"^(?P<title>[A-Z][^.;,]{2,100}?)\s+(?P<seq>\d{1,3})(?P<of>/\d{2,4})?$")
 # the label alone, the title on the next line: "HWB 41/25", "Minute No. 5", "Item 3"
 _LABEL_ONLY = re.compile(rf"^{_LABEL}$")
 # "RESOLVED: That ...", "It was RESOLVED that ...", "AGREED: ...", "DECISION – ...", "Decisions:"
-_RESOLVED = re.compile(r"^\W*(?:it\s+was\s+|the\s+(?:board|committee|partnership)\s+)?(?:RESOLVED\b|(?:AGREED|DECISIONS?)(?=\s*:|\s+[-–]\s|\s*$|\s+that\b))"
+_RESOLVED = re.compile(r"^\W*(?:\d{1,3}\.\d{1,2}\s+)?(?:it\s+was\s+|the\s+(?:[\w&-]+\s+){0,4}?(?:board|committee|partnership)\s+)?(?:RESOLVED\b|(?:AGREED|DECISIONS?)(?=\s*:|\s+[-–]\s|\s*$|\s+that\b|\s+to\b))"
                        r"\s*[:\-–]*\s*(.*)$", re.IGNORECASE)
+# a decision written as a plain sentence, with no label: "The minutes were agreed as a true record."
+_AGREED_SENTENCE = re.compile(r"[^.]*\b(?:was|were|been)\s+(?:\w+ly\s+)?(?:agreed|approved|endorsed|ratified)\b[^.]*\.?",
+                              re.IGNORECASE)
 _DEFERRED = re.compile(r"[^.]*\b(?:deferred|postponed|withdrawn)\b[^.]*\.?", re.IGNORECASE)
 _NOTED = re.compile(r"[^.:]*\b(?:the board|members|the committee)\s+(?:noted|received)\b[^.:]*[.:]?", re.IGNORECASE)
 _PART = re.compile(r"^\(?(?:[a-z]|[ivx]{1,4})\)\s|^That\b")
@@ -37,6 +42,15 @@ def _marked(m: re.Match[str]) -> bool:
     return bool(m["stop"] or m["of"] or m["year"] or m["prefix"] or m["word"])
 
 
+def _sequence_numbers(m: re.Match[str]) -> list[int]:
+    """The number a minute counts by: "HWB/24/12" and "HWB 24/28" may be year then minute, or
+    ("HWB/31/24", "HWB 45/25") minute then year; both are tried and the run of minutes decides."""
+    if m["year"]:
+        return [int(m["seq"]), int(m["year"])]
+    # "HWB 45/25" is minute 45 of 2025; "HWB 24/28" is minute 28 of 2024
+    return [int(m["seq"]), int(m["of"][1:])] if m["of"] and len(m["of"]) <= 3 else [int(m["seq"])]
+
+
 def _next_text(lines: tuple[Line, ...], i: int) -> int | None:
     """The index of the first line with text within the three after line i."""
     return next((j for j in range(i + 1, min(i + 4, len(lines))) if lines[j].text), None)
@@ -50,7 +64,12 @@ def _candidates(lines: tuple[Line, ...]) -> list[tuple[int, int, str, str, int]]
             j = _next_text(lines, i)
             title = lines[j].text if j is not None else ""
             if title[:1].isupper() and len(title) <= 150 and not _RESOLVED.match(title) and not _LABEL_ONLY.match(title):
-                found.append((i, int(m["seq"]), _label(m), title.strip(), j))
+                found += [(i, seq, _label(m), title.strip(), j) for seq in _sequence_numbers(m)]
+            continue
+        if (m := _NUMBER_AFTER.match(line.text)) and (title_like(m["title"]) or m["title"].isupper()
+                                                      or " " not in m["title"]):  # "Minutes        22"
+            # "Declarations of Interest        21": the number in the right margin
+            found.append((i, int(m["seq"]), m["seq"] + (m["of"] or ""), m["title"].strip(), i))
             continue
         m = _ITEM.match(line.text)
         if not m or line.text.endswith((",", ";")) or not m["title"][0].isupper() and m["title"][0] != "(":
@@ -60,7 +79,7 @@ def _candidates(lines: tuple[Line, ...]) -> list[tuple[int, int, str, str, int]]
         title = m["title"]
         if (m["stop"] or m["of"] or m["year"] or m["word"] or title.isupper()
                 or title_like(title) and len(title) <= 80 and not title.endswith(".")):
-            found.append((i, int(m["seq"]), _label(m), m["title"].strip(), i))
+            found += [(i, seq, _label(m), m["title"].strip(), i) for seq in _sequence_numbers(m)]
     return found
 
 
@@ -70,7 +89,7 @@ def _longest_run(cands: list[tuple[int, int, str, str, int]]) -> list[tuple[int,
     for start in range(len(cands)):
         run = [cands[start]]
         for cand in cands[start + 1:]:
-            if cand[1] == run[-1][1] + 1:
+            if cand[1] == run[-1][1] + 1 and cand[0] > run[-1][0]:
                 run.append(cand)
         if len(run) > len(best):
             best = run
@@ -104,20 +123,36 @@ def _item(number: str, title: str, body: tuple[Line, ...]) -> MinuteItem:
         if m:
             first = m[1].strip()
             texts = ([first[0].upper() + first[1:]] if first else []) + _until_close([ln.text for ln in body[i + 1:] if ln.text])
+            if first and not first.endswith(":") and re.match(r"\W*(?:it\s+was|the\s+\w+)\s", line.text, re.I):
+                texts = _one_sentence(texts)  # "It was agreed that ... ." ends with its sentence
             return MinuteItem(number, title, body[:i], _resolution_text(texts), line.page, "resolved")
     text = " ".join(line.text for line in body if line.text)
-    for status, pattern in (("deferred", _DEFERRED), ("noted", _NOTED)):
-        m = pattern.search(text)
-        if m:
+    for status, pattern in (("resolved", _AGREED_SENTENCE), ("deferred", _DEFERRED), ("noted", _NOTED)):
+        found = list(pattern.finditer(text))
+        if found:  # the last such sentence: decisions close an item
             page = next((line.page for line in body if line.text), None)
-            return MinuteItem(number, title, body, m[0].strip(), page, status)
+            return MinuteItem(number, title, body, found[-1][0].strip(), page, status)
     return MinuteItem(number, title, body, None, None, None)
 
 
 _SIGNATURE = re.compile(r"^(?:chair(?:man|person)?|signed|date)\W*$", re.IGNORECASE)
 # what follows a decision but is not part of it: an action log entry ("ACTION: MT to ..."), the next meeting
-_ACTION = re.compile(r"^(?:actions?\s*:|date\s+(?:and\s+time\s+)?of\s+(?:the\s+)?next\s+meeting\b|next\s+meeting\s*:)",
+_ACTION = re.compile(r"^(?:actions?\b[^:.]{0,50}:|date\s+(?:and\s+time\s+)?of\s+(?:the\s+)?next\s+meeting\b|next\s+meeting\s*:)",
                      re.IGNORECASE)
+
+
+_PARAGRAPH = re.compile(r"^\d{1,3}\.\d{1,2}\s")  # the minute's next numbered paragraph ("3.2 Matters arising")
+
+
+def _one_sentence(texts: list[str]) -> list[str]:
+    """The lines of a decision written as a sentence, up to its full stop; lettered parts after a
+    line that ends without one still belong to it."""
+    kept: list[str] = []
+    for text in texts:
+        if kept and kept[-1].rstrip().endswith(".") and not _PART.match(text):
+            break
+        kept.append(text)
+    return kept
 
 
 def _running_header(text: str) -> bool:
@@ -130,7 +165,7 @@ def _until_close(texts: list[str]) -> list[str]:
     """The lines of a resolution, stopping where the meeting closes, the chair signs or actions are
     logged; page headers and footers within it left out."""
     for n, text in enumerate(texts):
-        if MINUTES_END.search(text) or _SIGNATURE.match(text) or _ACTION.match(text):
+        if MINUTES_END.search(text) or _SIGNATURE.match(text) or _ACTION.match(text) or _PARAGRAPH.match(text):
             return [t for t in texts[:n] if not _running_header(t)]
     return [t for t in texts if not _running_header(t)]
 

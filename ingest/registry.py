@@ -63,7 +63,7 @@ def load_boards(path: Path) -> tuple[Board, ...]:
 def board_named(name: str) -> Board:
     """A board the papers name that the registry does not list ("Rutland Health and Wellbeing Board"),
     with the everyday names a question uses for it ("the Rutland board", "Rutland's HWB")."""
-    place = re.sub(r"\s+Health and Wellbeing (?:Partnership Board|Board|Committee|Partnership)$", "", name)
+    place = re.sub(r"\s+Health and (?:Wellbeing|Care) (?:Partnership Board|Board|Committee|Partnership)$", "", name)
     aliases = (f"{place} HWB", f"{place} Health & Wellbeing Board", f"{place} board", f"{place}'s board",
                f"{place}'s HWB", f"{place}'s Health and Wellbeing Board")
     return Board(name, aliases, (), (place,))

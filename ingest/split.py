@@ -13,7 +13,8 @@ from ingest.schema import Line
 # held ..."; never an agenda's "Minutes of the previous meeting"
 _MINUTES_START = re.compile(r"^minutes\s+of\s+(?:an?\s+|the\s+)?(?:(?!previous\b|last\b|earlier\b)[\w&'’-]+\s+){0,8}?"
                             r"(?:meeting|proceedings)\b", re.IGNORECASE)
-MINUTES_END = re.compile(r"\b(?:meeting|board)\b(?:[^.]|\.\d){0,40}?\b(?:closed|ended|concluded|rose) at\b|^close of meeting\b",
+MINUTES_END = re.compile(r"\b(?:meeting|board)\b(?:[^.]|\.\d){0,40}?\b(?:closed|ended|concluded|rose) at\b|^close of meeting\b|"
+                         r"\bclosed\s+the\s+meeting\s+at\b",
                          re.IGNORECASE)
 _COMMITTEE = re.compile(r"\b(?:board|committee|cabinet|council|panel|partnership|forum)\b", re.IGNORECASE)
 _APPENDIX = re.compile(r"^appendix\s+[a-z0-9]{1,3}\.?$", re.IGNORECASE)
@@ -74,9 +75,29 @@ def committee_header(lines: list[Line], i: int) -> str | None:
 PART_MIN_LINES = 15  # lines of text a paper has before an appendix of it can start
 
 # the stamp a pack's publisher puts at the top of each paper's first page
-_AGENDA_STAMP = re.compile(r"^agenda\s+item\s+(\d{1,2}[a-z]?)\.?$", re.IGNORECASE)
+_AGENDA_STAMP = re.compile(r"^(?P<agenda>agenda\s+)?item\s+(\d{1,2}[a-z]?)\.?$", re.IGNORECASE)
 # a cover sheet's meeting date: "Date of meeting: 26 March 2025", "Date: 4 December 2025"
 _COVER_DATE = re.compile(r"^(?:date\s+of\s+(?:the\s+)?meeting|meeting\s+date|date)\s*:", re.IGNORECASE)
+
+
+_ATTENDANCE = re.compile(r"^(?:present|members\s+present|attendance)\b\s*:?", re.IGNORECASE)
+
+
+def _attendance_follows(lines: list[Line], i: int) -> bool:
+    """Whether an attendance list ("Present: ...") opens the paper that starts at line i: its minutes."""
+    return any(_ATTENDANCE.match(ln.text) for ln in lines[i + 1:i + 14])
+
+
+def opens_minutes(lines: list[Line], i: int) -> bool:
+    """Whether line i heads a set of minutes: "Minutes of the meeting ...", or "Minutes" alone with the
+    committee's name or the meeting's date beside it."""
+    text = lines[i].text
+    if _MINUTES_START.match(text):
+        return True
+    if not re.fullmatch(r"minutes", text.strip(), re.IGNORECASE):
+        return False
+    near = [ln.text for ln in lines[max(0, i - 3):i + 4] if ln.text and ln is not lines[i]]
+    return any(_COMMITTEE.search(t) and len(t) < 90 for t in near) or any(_date_only(t) for t in near)
 
 
 def _cover_date(lines: list[Line], i: int) -> str | None:
@@ -100,17 +121,22 @@ def find_segments(lines: list[Line]) -> list[Segment]:
         last_start, last_kind, last_item = starts[-1][0], starts[-1][1], starts[-1][3]
         if not text or i == 0:
             continue
-        if _MINUTES_START.match(text):
+        if opens_minutes(lines, i):
             starts.append((i, "minutes", None, None))
             in_minutes = True
             minutes_date = next((d.value.isoformat() for ln in lines[i:i + 4] for d in find_dates(ln.text)), None)
         elif in_minutes and MINUTES_END.search(text):
             starts.append((i + 1, "continuation", None, None))
             in_minutes = False
-        elif (stamp := _AGENDA_STAMP.match(text)) and (i > 40 or len(starts) > 1) and not any(
-                _MINUTES_START.match(ln.text) for ln in lines[i + 1:i + 8]):
-            starts.append((i, "report", _cover_date(lines, i), stamp[1]))  # the minutes' stamp goes with them
-            in_minutes = False
+        elif ((stamp := _AGENDA_STAMP.match(text)) and (i > 10 or len(starts) > 1)
+              and not (in_minutes and not stamp["agenda"])  # "Item 5" inside minutes numbers a minute
+              and not any(opens_minutes(lines, j) for j in range(i + 1, min(i + 8, len(lines))))):
+            if _attendance_follows(lines, i):  # minutes headed only by the committee and date, then "Present:"
+                starts.append((i, "minutes", None, None))
+                in_minutes, minutes_date = True, _cover_date(lines, i)
+            else:
+                starts.append((i, "report", _cover_date(lines, i), stamp[2]))  # the minutes' stamp goes with them
+                in_minutes = False
         elif ((i > 40 or len(starts) > 1) and not (last_kind == "minutes" and i - last_start <= 6)
               and not (last_item and i - last_start <= 15)  # the stamped paper's own cover header
               and (date := committee_header(lines, i))
@@ -211,9 +237,10 @@ def _has_text(lines: list[Line], start: int, end: int) -> bool:
 
 
 def opens_with_minutes(lines: list[Line]) -> bool:
-    """Whether a file is a set of minutes on its own (its heading among the first lines)."""
-    head = [line.text for line in lines[:200] if line.text][:8]
-    return any(_MINUTES_START.match(text) for text in head)
+    """Whether a file is a set of minutes on its own (its heading among the first lines, or "Minutes"
+    alone over the committee's name)."""
+    texts = [n for n, line in enumerate(lines[:200]) if line.text][:8]
+    return any(opens_minutes(lines, n) for n in texts)
 
 
 def is_pack(lines: list[Line]) -> bool:
