@@ -5,9 +5,8 @@ date and every decision come out whatever the numbering ("HWB 45/25" over its ti
 
 The fifteen files in tests/data/minutes were written for this test, from general knowledge of how
 English councils and NHS bodies publish minutes, by sessions that never saw the parser, in three
-batches (the second and third each measured once before the parser was changed for it: README,
-"How it works");
-key.json holds what a reader finds in each."""
+batches (the second and third each measured once before the parser was changed for them: README,
+"How it works"); key.json holds what a reader finds in each."""
 from __future__ import annotations
 
 import json
@@ -15,44 +14,21 @@ import re
 from pathlib import Path
 
 import pytest
-from reportlab.lib.pagesizes import A4
-from reportlab.pdfgen import canvas
 from typer.testing import CliRunner
 
 from ingest.pipeline import parse_file
 from ingest.settings import Settings
+from paper_formats import flat, render
 from ui.cli import app
 
 DATA = Path(__file__).parent / "data" / "minutes"
 KEY = json.loads((DATA / "key.json").read_text(encoding="utf-8"))
-LINES_PER_PAGE = 55
-
-
-def _flat(text: str) -> str:
-    """Lower case, one space, straight apostrophes, no bullets; without the words that introduce a
-    decision ("It was agreed that:", "The Board agreed to")."""
-    text = re.sub(r"\s*[\u2022\u25aa]\s*", " ", text.replace("\u2019", "'").replace("\u2018", "'"))
-    text = re.sub(r"\s+", " ", text).strip().lower()
-    return re.sub(r"^(?:(?:it was |the (?:[\w&-]+ ){1,4}?)(?:agreed|resolved) )?(?:that|to):?-? ", "", text)
 
 
 def _label(number: str) -> str:
     """The key's minute number as boardqa cites it: committee letters dropped ("HWB 45/25" -> "45/25",
     "HWB/24/12" -> "24/12")."""
     return re.sub(r"^[A-Z]{2,6}(?:\s+|/(?=\d{2}/))", "", number)
-
-
-def _render(text_file: Path, pdf_path: Path) -> Path:
-    """The minutes as a PDF, line for line, LINES_PER_PAGE lines to a page."""
-    lines = text_file.read_text(encoding="utf-8").splitlines()
-    pdf = canvas.Canvas(str(pdf_path), pagesize=A4)
-    for start in range(0, len(lines), LINES_PER_PAGE):
-        pdf.setFont("Helvetica", 9)
-        for n, line in enumerate(lines[start:start + LINES_PER_PAGE]):
-            pdf.drawString(40, 800 - 14 * n, line)
-        pdf.showPage()
-    pdf.save()
-    return pdf_path
 
 
 def _check(parsed, key: dict) -> None:
@@ -66,9 +42,9 @@ def _check(parsed, key: dict) -> None:
             continue
         assert record is not None, f"{key['file']}: minute {item['number']} ({item['title']}): decision not found"
         # the decision whole, and nothing after it (no action log, next meeting or closing time)
-        want = _flat(item["decision"])
-        assert want in _flat(record.text), f"{item['number']}: {record.text!r}"
-        assert len(_flat(record.text)) <= len(want) + 20, f"{item['number']}: more than the decision: {record.text!r}"
+        want = flat(item["decision"])
+        assert want in flat(record.text), f"{item['number']}: {record.text!r}"
+        assert len(flat(record.text)) <= len(want) + 20, f"{item['number']}: more than the decision: {record.text!r}"
 
 
 @pytest.mark.parametrize("key", KEY, ids=[k["file"] for k in KEY])
@@ -78,7 +54,7 @@ def test_minutes_in_other_house_styles_as_text(key, tmp_path):
 
 @pytest.mark.parametrize("key", KEY[:3], ids=[k["file"] for k in KEY[:3]])
 def test_minutes_in_other_house_styles_as_pdf(key, tmp_path):
-    pdf = _render(DATA / key["file"], tmp_path / key["file"].replace(".txt", ".pdf"))
+    pdf = render(DATA / key["file"], tmp_path / key["file"].replace(".txt", ".pdf"))
     _check(parse_file(pdf, Settings(home=tmp_path)), key)
 
 
