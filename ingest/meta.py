@@ -10,7 +10,7 @@ from ingest.clean import BLANK_PAGE, title_case
 from ingest.dates import find_dates, find_months, find_periods, first_date
 from ingest.registry import Board, phrase_pattern
 from ingest.schema import BoardDocument, DocMeta, Line
-from ingest.split import Segment, committee_header, find_segments, is_pack, opens_with_minutes
+from ingest.split import AGENDA_STAMP, Segment, committee_header, find_segments, is_pack, opens_with_minutes
 
 _AGENDA_ITEM = re.compile(r"^(\d{1,2})\.\s*(\S.*)$")
 # papers attached: "(Pages 5 - 12)", an "Appendix A" line, or a page column ("... Return   13 - 18")
@@ -125,12 +125,11 @@ def _head_text(lines: list[Line], n: int = 40) -> str:
 
 
 _KEYED_TITLE = re.compile(r"^(?:subject|title|report\s+title)\s*:\s*(\S.{3,})$", re.IGNORECASE)
-_STAMP = re.compile(r"^agenda\s+item\s+\d{1,2}[a-z]?\.?$", re.IGNORECASE)
 
 
 def _title(seg_lines: list[Line], kind: str) -> str:
     """A document's title: the 'Subject:' or the line after 'REPORT OF', else its first heading."""
-    texts = [line.text for line in seg_lines[:40] if line.text and line.text != BLANK_PAGE and not _STAMP.match(line.text)]
+    texts = [line.text for line in seg_lines[:40] if line.text and line.text != BLANK_PAGE and not AGENDA_STAMP.match(line.text)]
     for i, line in enumerate(seg_lines[:40]):
         if m := _KEYED_TITLE.match(line.text):  # "Subject: Better Care Fund Plan 2025/26", "Title: ..."
             more = [x.text for x in seg_lines[i + 1:i + 3] if x.text and ":" not in x.text and len(x.text) < 80][:1]

@@ -74,8 +74,8 @@ def committee_header(lines: list[Line], i: int) -> str | None:
 
 PART_MIN_LINES = 15  # lines of text a paper has before an appendix of it can start
 
-# the stamp a pack's publisher puts at the top of each paper's first page
-_AGENDA_STAMP = re.compile(r"^(?P<agenda>agenda\s+)?item\s+(\d{1,2}[a-z]?)\.?$", re.IGNORECASE)
+# the stamp a pack's publisher puts at the top of each paper's first page ("Agenda Item 5", "Item 5")
+AGENDA_STAMP = re.compile(r"^(?P<agenda>agenda\s+)?item\s+(\d{1,2}[a-z]?)\.?$", re.IGNORECASE)
 # a cover sheet's meeting date: "Date of meeting: 26 March 2025", "Date: 4 December 2025"
 _COVER_DATE = re.compile(r"^(?:date\s+of\s+(?:the\s+)?meeting|meeting\s+date|date)\s*:", re.IGNORECASE)
 
@@ -128,14 +128,15 @@ def find_segments(lines: list[Line]) -> list[Segment]:
         elif in_minutes and MINUTES_END.search(text):
             starts.append((i + 1, "continuation", None, None))
             in_minutes = False
-        elif ((stamp := _AGENDA_STAMP.match(text)) and (i > 10 or len(starts) > 1)
+        elif ((stamp := AGENDA_STAMP.match(text)) and (i > 10 or len(starts) > 1)
               and not (in_minutes and not stamp["agenda"])  # "Item 5" inside minutes numbers a minute
+              # a stamp just above a minutes heading goes with the minutes
               and not any(opens_minutes(lines, j) for j in range(i + 1, min(i + 8, len(lines))))):
             if _attendance_follows(lines, i):  # minutes headed only by the committee and date, then "Present:"
                 starts.append((i, "minutes", None, None))
                 in_minutes, minutes_date = True, _cover_date(lines, i)
             else:
-                starts.append((i, "report", _cover_date(lines, i), stamp[2]))  # the minutes' stamp goes with them
+                starts.append((i, "report", _cover_date(lines, i), stamp[2]))
                 in_minutes = False
         elif ((i > 40 or len(starts) > 1) and not (last_kind == "minutes" and i - last_start <= 6)
               and not (last_item and i - last_start <= 15)  # the stamped paper's own cover header
