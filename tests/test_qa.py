@@ -316,6 +316,15 @@ def test_cli_json_contracts(system, tmp_path):
     assert "empty" in lines[2]["error"]
 
 
+def test_cli_says_in_one_line_when_a_data_file_is_broken(tmp_path, monkeypatch):
+    glossary = tmp_path / "terms.toml"
+    glossary.write_text('[terms]\n"jabs" = "vaccination"\n', encoding="utf-8")
+    monkeypatch.setenv("BOARDQA_TERMS", str(glossary))
+    result = CliRunner().invoke(app, ["ask", HEADLINE, "--home", str(tmp_path / "home")])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "must map each phrase to a list of terms" in result.output
+
+
 def test_cli_without_an_index_says_to_ingest(tmp_path):
     result = CliRunner().invoke(app, ["ask", HEADLINE, "--home", str(tmp_path)])
     assert result.exit_code == 1

@@ -40,6 +40,15 @@ def _fail(err: BoardQAError) -> None:
     raise typer.Exit(1)
 
 
+def _system(home: Path | None) -> BoardQA:
+    """The service over BOARDQA_HOME; a bad data file (boards, priorities, everyday words) is one line."""
+    try:
+        return BoardQA(_settings(home))
+    except BoardQAError as err:
+        _fail(err)
+        raise  # unreachable: _fail exits
+
+
 def _parse_day(value: str | None, option: str) -> date | None:
     if value is None:
         return None
@@ -54,7 +63,7 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders of
            prune: Annotated[bool, typer.Option(help="Remove ingested files that are no longer among PATHS")] = False,
            home: HomeOption = None) -> None:
     """Ingest board papers; unchanged files are skipped, changed ones replaced."""
-    system = BoardQA(_settings(home))
+    system = _system(home)
     try:
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                       console=err_console, transient=True) as bar:
@@ -89,7 +98,7 @@ def docs(board: Annotated[Optional[str], typer.Option(help="Board name or alias"
          home: HomeOption = None) -> None:
     """List ingested documents with their board, dates, type and agenda item."""
     try:
-        found = BoardQA(_settings(home)).documents(board=board, doc_type=doc_type)
+        found = _system(home).documents(board=board, doc_type=doc_type)
     except BoardQAError as err:
         _fail(err)
     if as_json:
@@ -115,7 +124,7 @@ def resolutions(board: Annotated[Optional[str], typer.Option(help="Board name or
     """List resolutions recorded in minutes: officers' register of prior decisions."""
     start, end = _parse_day(date_from, "--from"), _parse_day(date_to, "--to")
     try:
-        found = BoardQA(_settings(home)).resolutions(board=board, start=start, end=end, search=search, statuses=status)
+        found = _system(home).resolutions(board=board, start=start, end=end, search=search, statuses=status)
     except BoardQAError as err:
         _fail(err)
     if as_csv:
@@ -136,7 +145,7 @@ def resolutions(board: Annotated[Optional[str], typer.Option(help="Board name or
 def retag(home: HomeOption = None) -> None:
     """Re-tag stored chunks with the priority taxonomy (after editing priorities.toml); no file is re-read."""
     try:
-        changed = BoardQA(_settings(home)).retag()
+        changed = _system(home).retag()
     except BoardQAError as err:
         _fail(err)
     console.print(f"{changed} chunks re-tagged")
@@ -215,7 +224,7 @@ def retrieve(question: Annotated[Optional[str], typer.Argument(help="The questio
              as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
              home: HomeOption = None) -> None:
     """Show the passages retrieval finds for a question, best first."""
-    system = BoardQA(_settings(home))
+    system = _system(home)
     explicit = _explicit(system, board, date_from, date_to, doc_type, priority)
 
     def show(result: tuple) -> None:
@@ -244,7 +253,7 @@ def ask(question: Annotated[Optional[str], typer.Argument(help="The question")] 
         home: HomeOption = None) -> None:
     """Answer a question from the papers, with numbered sources: quoted, or written by the model that
     BOARDQA_LLM_URL points at and checked against the passages it cites."""
-    system = BoardQA(_settings(home))
+    system = _system(home)
     explicit = _explicit(system, board, date_from, date_to, doc_type, priority)
 
     def show(answer: Answer) -> None:
@@ -330,7 +339,7 @@ def ui(host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.
     """Serve the chat, the resolution register and the library in a browser."""
     from ui.app import serve
 
-    system = BoardQA(_settings(home))
+    system = _system(home)
     try:
         if not system.store.exists() or not system.store.files():
             default = corpus or Path(__file__).resolve().parent.parent / "corpus"
