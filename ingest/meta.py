@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date as date_cls
 
 from ingest.clean import BLANK_PAGE, title_case
-from ingest.dates import find_dates, find_months, find_periods, first_date
+from ingest.dates import find_dates, find_months, find_periods
 from ingest.registry import Board, phrase_pattern
 from ingest.schema import BoardDocument, DocMeta, Line
 from ingest.split import AGENDA_STAMP, Segment, committee_header, find_segments, is_pack, opens_with_minutes
@@ -343,8 +343,8 @@ def _segment_meta(seg: Segment, seg_lines: list[Line], *, doc_id: str, source: s
         return DocMeta(title="Agenda", doc_type="agenda", board=board, meeting_date=pack_date, **common)
     if seg.kind == "minutes":
         # "Date: Thursday 6 June 2024" before a draft note's "to be approved on 5 September 2024"
-        cued = _meeting_date(head[:600])
-        date = date_cls.fromisoformat(cued) if cued and _MEETING_DATE_CUE.search(head[:600]) else first_date(head[:600])
+        day = _meeting_date(head[:600])
+        date = date_cls.fromisoformat(day) if day else None
         item = mapper.minutes_item
         title = f"Minutes of the meeting held on {date.strftime('%-d %B %Y')}" if date else "Minutes"
         return DocMeta(title=title, doc_type="minutes", board=board, meeting_date=date.isoformat() if date else None,
