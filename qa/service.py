@@ -228,6 +228,8 @@ class BoardQA:
         held on ...", or any paper written before the date) records no decision taken at it. A board
         with no papers holds no decisions."""
         f = plan.filters
+        if plan.intent == "resolution" and f.board and f.board not in {d.board for d in self.store.documents()}:
+            return False
         if not (f.date_from or f.date_to):
             return plan.intent != "resolution"
         chunks = self.index.chunk_map()

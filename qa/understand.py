@@ -102,15 +102,20 @@ def _dates(text: str, *, anchored: bool = False) -> tuple[date | None, date | No
     return None, None, spans
 
 
-_OTHER_BOARD = re.compile(r"\b((?:[A-Z][\w&'-]*\s+){1,4})(?:Health\s+(?:and|&)\s+Wellbeing\s+Board|HWB)\b")
+_OTHER_BOARD = re.compile(r"\b((?:[A-Z][\w&'\u2019-]*\s+){1,4})(?:(?i:health\s+(?:and|&)\s+wellbeing\s+board)|HWB)\b")
+# words of a board's name that say what kind of place it serves, not which one ("Nottingham City")
+_PLACE_KINDS = frozenset("the city county borough district council metropolitan royal joint and of".split())
 
 
 def _unknown_board(text: str, boards: Sequence[Board]) -> tuple[str | None, tuple[int, int] | None]:
-    """A health and wellbeing board the question names that the registry does not know ("Rutland's")."""
+    """A health and wellbeing board the question names that the registry does not know ("Rutland's",
+    "Nottingham City": a place word the registry does not know, not a kind of place it shares)."""
     known = {w.lower() for b in boards for phrase in (b.name, *b.aliases, *b.places) for w in re.findall(r"\w+", phrase)}
     for m in _OTHER_BOARD.finditer(text):
-        words = [w for w in re.findall(r"[A-Za-z]+", m[1]) if w.lower() not in ("s", "the", "what", "did", "which")]
-        if words and not any(w.lower() in known for w in words):
+        named = re.sub(r"['\u2019]s\b", "", m[1])  # "Rutland's"
+        words = [w for w in re.findall(r"[A-Za-z][\w-]*", named) if not _QUESTION_WORDS.fullmatch(w)]
+        places = [w for w in words if w.lower() not in _PLACE_KINDS]
+        if places and any(w.lower() not in known for w in places):
             return f"{' '.join(words)} Health and Wellbeing Board", m.span()
     return None, None
 

@@ -69,6 +69,10 @@ def test_financial_year_is_a_period_not_a_meeting_date():
     ("What did the city board decide about pharmacies?", CITY),
     ("what did the Leicestershire HWB agree on pandemic planning?", COUNTY),
     ("What did Rutland's Health and Wellbeing Board resolve in March 2024?", "Rutland Health and Wellbeing Board"),
+    ("What did Rutland\u2019s health and wellbeing board agree?", "Rutland Health and Wellbeing Board"),
+    # another council's city board is not the city board the registry knows
+    ("What did Nottingham City HWB decide on its strategy?", "Nottingham City Health and Wellbeing Board"),
+    ("Did the City Health and Wellbeing Board approve the PNA?", CITY),
 ])
 def test_boards_named_in_questions_become_filters(question, board):
     assert _plan(question).filters.board == board
@@ -208,6 +212,14 @@ def test_a_board_and_month_with_no_papers_is_said_plainly(system):
     assert answer.found is False
     assert "No papers from Leicester City Health and Wellbeing Board" in answer.text
     assert "2022-07-28" in answer.text  # the meetings it does hold
+
+
+def test_a_board_with_no_papers_has_no_decisions_even_when_others_made_them_that_year(system):
+    # Leicester City's board did resolve on its pharmaceutical needs assessment in 2022; Nottingham's is not in the index
+    answer = system.ask("What did Nottingham City Health and Wellbeing Board resolve on its pharmaceutical needs assessment in 2022?")
+    assert answer.plan.filters.board == "Nottingham City Health and Wellbeing Board"
+    assert answer.found is False
+    assert "No papers from Nottingham City Health and Wellbeing Board" in answer.text
 
 
 def test_a_meeting_s_decisions_asked_for_with_no_topic_are_listed_in_minute_order(system):
