@@ -3,12 +3,20 @@ only by a passage that gives a figure for what they count, not by one that merel
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import Stemmer
 
 from qa.terms import stems
 
 _HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\s+(?P<rest>.*)", re.I)
+# "what is the dementia diagnosis rate ...": a measure named after "what", counted like "how many"
+_WHAT_MEASURE = re.compile(r"\bwhat(?:'s|\s+(?:is|was|are|were))?\s+(?:the\s+)?(?P<rest>.*)", re.I)
+_MEASURES = frozenset("""rate rates percentage proportion share number total amount cost costs budget spend spending
+expenditure coverage expectancy uptake prevalence population ratio average size value figure figures level""".split())
+_PERCENT_MEASURES = frozenset("rate rates percentage proportion share".split())
+_PERCENTAGE = re.compile(r"\d%|\d\s*(?:percent|per\s+cent)\b", re.I)
+_GENERIC = frozenset("rate rates percentage proportion share number total amount average level figure figures".split())
 # where the counted noun phrase ends: a verb or a preposition ("how many staff | did ...")
 _PHRASE_END = frozenset("""the a an are were is was be been did does do have has had will would can could should shall may might
 there in of at for by on per to from with across within according into over under since before after during
@@ -22,19 +30,43 @@ _NUMBER_OF = re.compile(r"\b(?:number|no\.?)\s+of\s+((?:[\w'-]+\s+){0,2}[\w'-]+)
 BEFORE, AFTER = 4, 3  # how near the figure must stand to a counted word, in words
 
 
-def counted_phrase(question: str) -> str:
-    """What a 'how many' or 'how much' question counts ("how many inpatient beds does ..." -> "inpatient
-    beds"); empty when it names nothing ("how many of the 150 ...", "how much is ...")."""
+@dataclass(frozen=True)
+class Asked:
+    """What a question asking for a number wants a figure for."""
+
+    phrase: str  # "inpatient beds", "share of NHS spending"
+    measure: bool  # a measure named after "what": its figure may stand anywhere in the sentence ("rate ... is 53%")
+
+
+def asked_figure(question: str) -> Asked | None:
+    """What a question asking for a number counts or measures ("how many inpatient beds does ..." ->
+    "inpatient beds"; "what share of NHS spending goes ..." -> "share of NHS spending"); None when it
+    names nothing ("how many of the 150 ...", "how much is ...") or asks for no number."""
     m = _HOW_MANY.search(question)
-    if not m:
-        return ""
+    measure = not m and _WHAT_MEASURE.search(question)
+    if not (m or measure):
+        return None
+    words = _WORD.findall((m or measure)["rest"])
+    phrase = _noun_phrase(words)
+    if measure:
+        if not any(w.lower() in _MEASURES for w in phrase):
+            return None
+        rest = words[len(phrase):]
+        if all(w.lower() in _GENERIC for w in phrase) and rest[:1] == ["of"]:
+            phrase += ["of", *_noun_phrase(rest[1:])]  # "share" of what: the figure stands by that
+    text = " ".join(phrase)
+    return Asked(text, bool(measure)) if stems(text) else None
+
+
+def _noun_phrase(words: list[str]) -> list[str]:
+    """The words up to a verb or preposition ("people | attended ...", "staff | did ...")."""
     phrase = []
-    for word in _WORD.findall(m["rest"]):
+    for word in words:
         lowered = word.lower()
-        if lowered in _PHRASE_END or (lowered.endswith("ed") and len(lowered) > 4):  # "... people attended"
+        if lowered in _PHRASE_END or (lowered.endswith("ed") and len(lowered) > 4):
             break
         phrase.append(word)
-    return " ".join(phrase) if stems(" ".join(phrase)) else ""
+    return phrase
 
 
 def _is_figure(word: str) -> bool:
@@ -42,24 +74,35 @@ def _is_figure(word: str) -> bool:
     return (bool(_FIGURE.match(word)) and not _YEAR.match(word)) or word.lower() in _NUMBER_WORDS
 
 
-def states_figure(text: str, phrase: str, topic: str = "") -> bool:
-    """Whether a passage gives a figure for a word of what is counted: a number within a few words of
-    it ("617 referrals", "beds: 24"), or a table column headed "Number of ..."."""
-    counted = set(stems(phrase))
+def _is_table_row(words: list[str]) -> bool:
+    """A row of a table: half its words or more are figures ("Total £48,405,390 £48,405,390 £0")."""
+    return sum(_is_figure(w) for w in words) * 2 >= len(words)
+
+
+def states_figure(text: str, asked: Asked, topic: str = "") -> bool:
+    """Whether a passage gives a figure for what is asked, on a line naming the question's topic (or a
+    table row in a passage naming it): a number within a few words of a counted word ("617 referrals",
+    "beds: 24"); for a measure, a number in the same sentence ("the rate ... is 53.2%"), a percentage
+    for a share or rate; or a table column headed "Number of ..."."""
+    counted = set(stems(asked.phrase))
     about = set(stems(topic)) - counted
     if any(counted & set(stems(m[1])) for m in _NUMBER_OF.finditer(text)):
         return True
+    passage_about = not about or bool(about & set(stems(text)))
+    percent = asked.measure and any(w.lower() in _PERCENT_MEASURES for w in asked.phrase.split())
     stemmer = Stemmer.Stemmer("english")  # one per call: not thread-safe
     for line in re.split(r"(?<=[.!?])\s+|\n", text):
         words = line.split()
         if not any(_is_figure(w) for w in words):
             continue
         line_stems = stemmer.stemWords([w.strip(".,;:()'’").lower() for w in words])
-        if about and not about & set(line_stems):
+        if about and not (about & set(line_stems) or (passage_about and _is_table_row(words))):
             continue
+        if percent and _PERCENTAGE.search(line):
+            return True
         for i, stem in enumerate(line_stems):
             if stem in counted:
-                near = words[max(0, i - BEFORE):i] + words[i + 1:i + 1 + AFTER]
+                near = words if asked.measure else words[max(0, i - BEFORE):i] + words[i + 1:i + 1 + AFTER]
                 if any(_is_figure(w) for w in near):
                     return True
     return False

@@ -23,7 +23,7 @@ from qa.acronyms import find_acronyms
 from qa.answer import compose
 from qa.generate import Turn, followup_plan
 from qa.llm import build_chat_model
-from qa.quantity import counted_phrase, states_figure
+from qa.quantity import asked_figure, states_figure
 from qa.retrieve import CANDIDATES, LIST_LIMIT, Retrieval, favour_dated, list_decisions, rank_chunks, similarity
 from qa.schema import Answer, Filters, Passage, QueryPlan
 from qa.terms import content_terms, coverage, topic_terms
@@ -214,10 +214,10 @@ class BoardQA:
         if found.empty_filter:
             ok = self._speaks_of_filter(plan, found.passages[:3]) and self._is_found(plan, found)
             return compose(plan, found.passages, found=ok, notes=(*plan.warnings, self._no_papers_note(plan)))
-        counted = counted_phrase(plan.question)
-        if counted and not any(states_figure(p.text, counted, plan.search_text) for p in found.passages[:5]):
+        asked = asked_figure(plan.question)
+        if asked and not any(states_figure(p.text, asked, plan.search_text) for p in found.passages[:5]):
             # asks for a number: passages that discuss what it counts without giving one do not answer
-            note = f"No passage found gives a figure for \u201c{counted}\u201d."
+            note = f"No passage found gives a figure for \u201c{asked.phrase}\u201d."
             return compose(plan, found.passages, found=False, notes=(*plan.warnings, note))
         return compose(plan, found.passages, found=self._is_found(plan, found), notes=plan.warnings)
 

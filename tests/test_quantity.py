@@ -3,40 +3,61 @@ from __future__ import annotations
 
 import pytest
 
-from qa.quantity import counted_phrase, states_figure
+from qa.quantity import Asked, asked_figure, states_figure
 
 
-@pytest.mark.parametrize("question, phrase", [
-    ("How many inpatient beds does Coalville Community Hospital have?", "inpatient beds"),
-    ("How many people attended the workshop in December 2022?", "people"),
-    ("how many GP practices and PCNs are in neighbourhood 4?", "GP practices and PCNs"),
-    ("How much capital funding has the city been given?", "capital funding"),
-    ("How many volunteers run the Community Action Fund?", "volunteers run"),
-    # nothing named to count: no check
-    ("How many of the 150 neighbourhoods are in Labour-held constituencies?", ""),
-    ("How much is the contract worth?", ""),
-    ("how many are planned at the moment?", ""),
-    ("What was resolved on neighbourhoods?", ""),
+@pytest.mark.parametrize("question, phrase, measure", [
+    ("How many inpatient beds does Coalville Community Hospital have?", "inpatient beds", False),
+    ("How many people attended the workshop in December 2022?", "people", False),
+    ("how many GP practices and PCNs are in neighbourhood 4?", "GP practices and PCNs", False),
+    ("How much capital funding has the city been given?", "capital funding", False),
+    ("How many volunteers run the Community Action Fund?", "volunteers run", False),
+    # a measure named after "what"; a share, rate or total of something is counted by that something
+    ("What is the dementia diagnosis rate in North West Leicestershire?", "dementia diagnosis rate", True),
+    ("What share of NHS spending currently goes on primary care?", "share of NHS spending", True),
+    ("What is the rate of hip fractures in people aged 65 and over?", "rate of hip fractures", True),
+    ("What's the total BCF budget for the year?", "total BCF budget", True),
+    # nothing named to count, or no number asked for: no check
+    ("How many of the 150 neighbourhoods are in Labour-held constituencies?", None, None),
+    ("How much is the contract worth?", None, None),
+    ("how many are planned at the moment?", None, None),
+    ("What was resolved on neighbourhoods?", None, None),
+    ("What is the plan for neighbourhood health?", None, None),
 ])
-def test_what_a_question_counts(question, phrase):
-    assert counted_phrase(question) == phrase
+def test_what_a_question_asks_a_figure_for(question, phrase, measure):
+    asked = asked_figure(question)
+    assert (asked.phrase, asked.measure) == (phrase, measure) if phrase else asked is None
 
 
-@pytest.mark.parametrize("text, phrase, topic, gives", [
-    ("North West Leicestershire district contains 13 GP practices.", "GP practices", "North West Leicestershire", True),
-    ("The 19 homes provide 515 beds.", "beds", "care homes", True),
-    ("Beds: 24 at the hospital", "beds", "hospital", True),
-    ("N'hood\tPopulation\tNumber of GP Practices\tNumber of PCNs\n4\t117,045\t19\t8", "GP practices", "neighbourhood", True),
-    ("around ten thousand people attended the events", "people", "events", True),
+COUNT, MEASURE = False, True
+
+
+@pytest.mark.parametrize("text, phrase, measure, topic, gives", [
+    ("North West Leicestershire district contains 13 GP practices.", "GP practices", COUNT, "North West Leicestershire", True),
+    ("The 19 homes provide 515 beds.", "beds", COUNT, "care homes", True),
+    ("Beds: 24 at the hospital", "beds", COUNT, "hospital", True),
+    ("N'hood\tPopulation\tNumber of GP Practices\tNumber of PCNs\n4\t117,045\t19\t8", "GP practices", COUNT, "neighbourhood", True),
+    ("around ten thousand people attended the events", "people", COUNT, "events", True),
     # discusses what is counted without a figure for it
-    ("Coalville Community Hospital has three adult inpatient wards.", "beds", "Coalville Community Hospital", False),
-    ("A priorities workshop took place in December 2022 with partners.", "people", "priorities workshop", False),
-    ("E-scooter injuries rose in 2024.", "e-scooter injuries", "Leicester Royal Infirmary", False),  # a year is no count
+    ("Coalville Community Hospital has three adult inpatient wards.", "beds", COUNT, "Coalville Community Hospital", False),
+    ("A priorities workshop took place in December 2022 with partners.", "people", COUNT, "priorities workshop", False),
+    ("E-scooter injuries rose in 2024.", "e-scooter injuries", COUNT, "Leicester Royal Infirmary", False),  # a year is no count
     # a figure for the counted word, but about something else the question does not name
-    ("The 19 homes provide 515 beds.", "beds", "Coalville Community Hospital", False),
+    ("The 19 homes provide 515 beds.", "beds", COUNT, "Coalville Community Hospital", False),
+    # a measure's figure may stand anywhere in its sentence; a share or rate is given as a percentage
+    ("The estimated dementia diagnosis rate in people aged 65 and over is 53.2% in North West Leicestershire.",
+     "dementia diagnosis rate", MEASURE, "North West Leicestershire", True),
+    ("reducing running cost budgets: a 33 percent cut for LLR", "percentage", MEASURE, "running cost budgets", True),
+    ("Breastfeeding initiation in the district is below the England level.", "breastfeeding initiation rate",
+     MEASURE, "North West Leicestershire", False),
+    # a table row under a passage that names the topic
+    ("Better Care Fund 2022/23 income\nTotal £48,405,390 £48,405,390 £0", "total income", MEASURE,
+     "Better Care Fund plan", True),
+    ("Better Care Fund 2022/23 income\nTotal £48,405,390 £48,405,390 £0", "total income", MEASURE,
+     "Disabled Facilities Grant", False),
 ])
-def test_a_passage_gives_a_figure_for_what_is_counted(text, phrase, topic, gives):
-    assert states_figure(text, phrase, topic) is gives
+def test_a_passage_gives_a_figure_for_what_is_asked(text, phrase, measure, topic, gives):
+    assert states_figure(text, Asked(phrase, measure), topic) is gives
 
 
 def test_a_count_the_papers_give_is_answered_with_it(system):
