@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date as date_cls
 
-from ingest.clean import BLANK_PAGE, title_case
+from ingest.clean import BLANK_PAGE, title_case, title_like
 from ingest.dates import find_dates, find_months, find_periods
 from ingest.registry import Board, phrase_pattern
 from ingest.schema import BoardDocument, DocMeta, Line
@@ -167,7 +167,8 @@ def _join_title(texts: list[str]) -> str:
     for text in texts[1:3]:
         prev = parts[-1]
         runs_on = (prev.isupper() and text.isupper()) or prev.endswith((":", "-", "–")) or len(prev) < 25
-        if not runs_on or len(text) > 80 or find_dates(text) or _SECTION_START.match(text):
+        sentence = text.endswith(".") and not title_like(text)  # prose, or a picture's description
+        if not runs_on or len(text) > 80 or find_dates(text) or _SECTION_START.match(text) or sentence:
             break
         parts.append(text)
     return _tidy_title(" ".join(parts).strip(" :."))[:160]
