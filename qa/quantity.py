@@ -14,6 +14,8 @@ _HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\s+(?P<rest>.*)", re.I)
 _WHAT_MEASURE = re.compile(r"\bwhat(?:'s|\s+(?:is|was|are|were))?\s+(?:the\s+)?(?P<rest>.*)", re.I)
 _MEASURES = frozenset("""rate rates percentage proportion share number total amount cost costs budget spend spending
 expenditure coverage expectancy uptake prevalence population ratio average size value figure figures level""".split())
+_COMPARATIVES = frozenset("""more less fewer higher lower greater bigger larger smaller longer shorter better worse
+faster slower earlier later""".split())
 _PERCENT_MEASURES = frozenset("rate rates percentage proportion share".split())
 _PERCENTAGE = re.compile(r"\d%|\d\s*(?:percent|per\s+cent)\b", re.I)
 _GENERIC = frozenset("rate rates percentage proportion share number total amount average level figure figures".split())
@@ -47,6 +49,8 @@ def asked_figure(question: str) -> Asked | None:
     if not (m or measure):
         return None
     words = _WORD.findall((m or measure)["rest"])
+    if m and words and words[0].lower() in _COMPARATIVES:
+        return None  # "how much more common is ...": a difference, stated any way ("14.5% higher")
     phrase = _noun_phrase(words)
     if measure:
         if not any(w.lower() in _MEASURES for w in phrase):

@@ -21,6 +21,7 @@ from qa.quantity import Asked, asked_figure, states_figure
     ("How many of the 150 neighbourhoods are in Labour-held constituencies?", None, None),
     ("How much is the contract worth?", None, None),
     ("how many are planned at the moment?", None, None),
+    ("How much more common is long-term illness in the poorest neighbourhoods?", None, None),
     ("What was resolved on neighbourhoods?", None, None),
     ("What is the plan for neighbourhood health?", None, None),
 ])
