@@ -120,7 +120,7 @@ def _unknown_board(text: str, boards: Sequence[Board]) -> tuple[str | None, tupl
     return None, None
 
 
-_EXCLUDING = re.compile(r"\b(?:rather than|instead of|other than|not|excluding|except(?: for)?|apart from)\s+(?:the\s+|in\s+the\s+|at\s+the\s+)?$", re.I)
+_EXCLUDING = re.compile(r"\b(?:rather than|instead of|other than|as opposed to|unlike|not|excluding|except(?: for)?|apart from)\s+(?:the\s+|in\s+the\s+|at\s+the\s+)?$", re.I)
 
 
 def _excluded(text: str, start: int) -> bool:
@@ -138,8 +138,9 @@ def _boards(text: str, boards: Sequence[Board]) -> tuple[str | None, tuple[str, 
     for board in boards:
         strong = phrase_pattern([board.name, *board.aliases])
         for m in strong.finditer(text) if strong else ():
-            spans.append(m.span())
-            if not _excluded(text, m.start()):
+            aside = _EXCLUDING.search(text[:m.start()])
+            spans.append((aside.start() if aside else m.start(), m.end()))  # "rather than the city board" is no topic
+            if not aside:
                 named.append(board.name)
                 break
     if len(named) == 1:

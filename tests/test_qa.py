@@ -88,6 +88,8 @@ def test_place_names_only_favour_a_board():
 def test_a_board_set_aside_in_the_question_is_not_the_one_meant():
     assert _plan("On the county side rather than the city, who signs off the BCF plan?").boosts.boards == (COUNTY,)
     assert _plan("What did the city board, not the county board, decide about pharmacies?").filters.board == CITY
+    opposed = _plan("Where does the county board meet, as opposed to the city board?")
+    assert opposed.filters.board == COUNTY and "opposed" not in opposed.search_text  # the aside is no topic
     # comparing two boards sets neither aside
     compared = _plan("How long does Leicester City's strategy run compared with Leicestershire County's?")
     assert compared.filters.board is None and compared.boosts.boards == ()
