@@ -127,7 +127,25 @@ def rank_chunks(plan: QueryPlan, chunks: Mapping[str, Chunk], *, keyword: Sequen
     others = [(set(stems(lay)), [set(stems(term)) for term in terms]) for lay, terms in plan.alternates]
     top = sorted(((score * term_match(wanted, found[cid], weights, others), cid) for score, cid in candidates),
                  reverse=True)[:k]
-    return [to_passage(rank, score, chunks[cid]) for rank, (score, cid) in enumerate(top, start=1)]
+    ranked = [chunks[cid] for _, cid in top]
+    if plan.intent == "resolution":
+        ranked = decisions_first(ranked)
+    scores = {cid: score for score, cid in top}
+    return [to_passage(rank, scores[c.chunk_id], c) for rank, c in enumerate(ranked, start=1)]
+
+
+def decisions_first(ranked: Sequence[Chunk]) -> list[Chunk]:
+    """For a decision question, a minute's decision before the rest of that minute (the discussion
+    it closes): each resolution moves up to where its minute's first passage stood."""
+    out: list[Chunk] = []
+    for chunk in ranked:
+        minute = (chunk.source, chunk.meeting_date, chunk.item)
+        first = next((i for i, c in enumerate(out) if (c.source, c.meeting_date, c.item) == minute), None)
+        if chunk.kind == "resolution" and chunk.item and first is not None:
+            out.insert(first, chunk)
+        else:
+            out.append(chunk)
+    return out
 
 
 def word_weights(wanted: Sequence[str], candidates: Iterable[Sequence[str]]) -> dict[str, float]:

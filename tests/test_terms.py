@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ingest.schema import Chunk
 from qa.acronyms import definition, expand, find_acronyms
-from qa.retrieve import term_match, word_weights
+from qa.retrieve import decisions_first, term_match, word_weights
 from qa.terms import content_terms, stems
 from qa.understand import plan_query
 
@@ -83,3 +83,18 @@ def test_ampersand_abbreviations_stay_whole():
 def test_possessives_are_the_word_itself():
     """"the city's board" covers "city": a possessive is not a different word."""
     assert content_terms("the city's plan and the ICBs' budgets") == content_terms("the city plan and the ICBs budgets")
+
+
+def _minute(cid: str, item: str | None, kind: str) -> Chunk:
+    return Chunk(chunk_id=cid, text=cid, header="", kind=kind, source="pack.txt", doc_id="d:00", doc_title="Minutes",
+                 doc_type="minutes", meeting_date="2025-12-04", item=item)
+
+
+def test_a_decision_question_gets_each_minute_s_decision_before_its_discussion():
+    ranked = [_minute("38-discussion", "38", "text"), _minute("39-discussion", "39", "text"),
+              _minute("38-resolved", "38", "resolution"), _minute("40-resolved", "40", "resolution"),
+              _minute("frontsheet", None, "text"), _minute("unnumbered-resolution", None, "resolution")]
+    order = [c.chunk_id for c in decisions_first(ranked)]
+    # 38's decision takes its discussion's place; 40 has no earlier passage; an unnumbered one stays put
+    assert order == ["38-resolved", "38-discussion", "39-discussion", "40-resolved", "frontsheet",
+                     "unnumbered-resolution"]
