@@ -46,6 +46,7 @@ _YEAR = re.compile(r"\b(?P<prep>in|during|for|of|throughout|since|after|from|bef
 _MEETING_WORDS = re.compile(r"\b(?:meetings?|met|minutes?|agendas?|board|committee|discuss\w*|consider\w*|"
                             r"present\w*|papers?|report(?:ed)? to)\b", re.I)
 _PACK_WORDS = re.compile(r"\b(?:packs?|agendas?)\b", re.I)
+_RANGE_START = re.compile(r"(?:19|20)\d{2}\s*[-–/]\s*$")  # the year before this one opens a range
 _SINCE = re.compile(r"\b(?:since|after|from)\s*$", re.I)
 _BEFORE = re.compile(r"\b(?:before|until|by|up to)\s*$", re.I)
 _FOLLOWUP = re.compile(r"^(?:and|but|also|what about|how about|and what about)\b|\b(?:that|this|those|these|it|they|"
@@ -91,8 +92,8 @@ def _dates(text: str, *, anchored: bool = False) -> tuple[date | None, date | No
     for m in _YEAR.finditer(text):
         year = int(m["year"])
         prep = (m["prep"] or "").lower()
-        if find_periods(text[m.start("year"):m.start("year") + 9]):
-            continue  # "2025/26" is a period of a plan, not a meeting date
+        if find_periods(text[m.start("year"):m.start("year") + 12]) or _RANGE_START.search(text[:m.start("year")]):
+            continue  # "2025/26" or "2022-2024" is a period of a plan, not a meeting date
         spans.append((m.start(), m.end()))
         if prep in ("since", "after", "from") and not anchored:
             return date(year, 1, 1), None, spans

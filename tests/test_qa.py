@@ -62,6 +62,11 @@ def test_a_date_about_content_stays_in_the_search_text():
 def test_financial_year_is_a_period_not_a_meeting_date():
     plan = _plan("what was the BCF income in 2025/26?")
     assert plan.filters.date_from is None and plan.boosts.years == (2025, 2026)
+    # a range's closing year is no meeting date either ("2024" of "2022-2024" filtered the city board to 2024)
+    ranged = _plan("What are the city board's shorter-term (2022-2024) focus areas?")
+    assert ranged.filters.date_from is None and ranged.boosts.years == (2022, 2024)
+    spaced = _plan("what did the city board decide about the 2022 – 2024 plan in 2023?")
+    assert (spaced.filters.date_from, spaced.filters.date_to) == (date(2023, 1, 1), date(2023, 12, 31))
 
 
 @pytest.mark.parametrize("question, board", [
