@@ -214,12 +214,28 @@ class BoardQA:
         if found.empty_filter:
             ok = self._speaks_of_filter(plan, found.passages[:3]) and self._is_found(plan, found)
             return compose(plan, found.passages, found=ok, notes=(*plan.warnings, self._no_papers_note(plan)))
+        if self._minutes_missing(plan):
+            note = ("The index holds papers for that meeting but not its minutes, so what was said or decided at it "
+                    "is not recorded.")
+            return compose(plan, found.passages, found=False, notes=(*plan.warnings, note))
         asked = asked_figure(plan.question)
         if asked and not any(states_figure(p.text, asked, plan.search_text) for p in found.passages[:5]):
             # asks for a number: passages that discuss what it counts without giving one do not answer
             note = f"No passage found gives a figure for \u201c{asked.phrase}\u201d."
             return compose(plan, found.passages, found=False, notes=(*plan.warnings, note))
         return compose(plan, found.passages, found=self._is_found(plan, found), notes=plan.warnings)
+
+    def _minutes_missing(self, plan: QueryPlan) -> bool:
+        """Whether a question about what a meeting said or decided (it favours minutes) is filtered to
+        meetings whose papers are in the index but whose minutes are not (an agenda pack only)."""
+        f = plan.filters
+        if "minutes" not in plan.boosts.doc_types or f.date_field != "meeting" or not (f.date_from or f.date_to):
+            return False
+        allowed = self.index.select(board=f.board, date_field="meeting", doc_types=f.doc_types, priority=f.priority,
+                                    date_from=date_int(f.date_from.isoformat()) if f.date_from else None,
+                                    date_to=date_int(f.date_to.isoformat()) if f.date_to else None)
+        chunks = self.index.chunk_map()
+        return bool(allowed) and not any(chunks[cid].doc_type == "minutes" for cid in allowed)
 
     def _speaks_of_filter(self, plan: QueryPlan, passages: Sequence[Passage]) -> bool:
         """When the question's filter matched no papers, whether passages from other papers still speak

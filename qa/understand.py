@@ -21,7 +21,8 @@ _TYPE_WORDS = [("minutes", re.compile(r"\bminutes\b", re.I)), ("strategy", re.co
                ("plan", re.compile(r"\bplans?\b", re.I)), ("agenda", re.compile(r"\bagendas?\b", re.I)),
                ("presentation", re.compile(r"\b(?:slides?|deck|presentation)\b", re.I))]
 # what happened at a meeting ("when was the board told", "did members discuss") is recorded in its minutes
-_PROCEEDINGS = re.compile(r"\b(?:consider(?:ed|s)?|discuss(?:ed|es)?|debated?|told|informed|raised|heard)\b", re.I)
+_PROCEEDINGS = re.compile(r"\b(?:consider(?:ed|s)?|discuss(?:ed|es)?|debated?|told|informed|raised|heard|said|"
+                          r"came\s+out\s+of|outcome\s+of)\b", re.I)
 # Questions about a meeting's practical facts, and the fact tags (ingest.facts) of the passages that state them
 _FACT_WORDS = [
     ("venue", re.compile(r"\bvenue\b|\b(?:which|what)\s+(?:building|room)\b|"

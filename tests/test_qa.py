@@ -229,6 +229,16 @@ def test_a_board_with_no_papers_has_no_decisions_even_when_others_made_them_that
     assert "No papers from Nottingham City Health and Wellbeing Board" in answer.text
 
 
+def test_what_a_meeting_said_is_not_answered_from_its_agenda_alone(system):
+    # the February 2026 pack is in the index, that meeting's minutes are not
+    answer = system.ask("What was said about the Better Care Fund at the county board's February 2026 meeting?")
+    assert answer.found is False
+    assert "not its minutes" in answer.text and answer.citations  # the meeting's papers are still listed
+    # December 2025's minutes are in the index: what it discussed is answered from them
+    minuted = system.ask("What was discussed about dementia at the county board's December 2025 meeting?")
+    assert minuted.found is True and minuted.citations[0].passage.doc_type == "minutes"
+
+
 def test_a_meeting_s_decisions_asked_for_with_no_topic_are_listed_in_minute_order(system):
     answer = system.ask("What decisions did the county board take in December 2025?")
     assert answer.found
