@@ -5,6 +5,7 @@ import re
 import unicodedata
 from collections import Counter
 
+from ingest.labels import AGENDA_STAMP, APPENDIX_STAMP, MINUTE_LABEL_ONLY
 from ingest.schema import Line
 
 BLANK_PAGE = "\x0c"  # kept as a line of its own: a page break that starts a new part
@@ -31,11 +32,6 @@ _KEY_LABEL = re.compile(r"^(?:subject|title|report\s+(?:of|to|title|author)|auth
                         r"meeting(?:\s+date)?|wards?\s+affected|key\s+decision|exempt\s+information|status|"
                         r"classification|lead\s+(?:officer|member)|portfolio|contact(?:\s+officer)?|"
                         r"officer\s+to\s+contact)\s*:", re.IGNORECASE)
-# a minute's number alone on its line, its title below: "57/23", "HWB 41/25", "Minute No. 5"
-_LABEL_ALONE = re.compile(r"^(?:(?:minute|item)\s+(?:no\.?\s*)?)?(?:[A-Z]{2,6}[\s/.-]?)?\d{1,3}(?:/\d{2,4}){0,2}\.?$",
-                          re.IGNORECASE)
-# a paper's first-page stamp ("Agenda Item 5", "Item 5") or an appendix's ("Appendix A")
-_STAMP = re.compile(r"^(?:(?:[Aa]genda\s+)?[Ii]tem\s+\d{1,2}[a-z]?\.?|[Aa]ppendix\s+[A-Z0-9]{1,2})$")
 _SENTENCE_END = re.compile(r"[.:;!?)\]]['\"’”]?$")
 _LIST_START = re.compile(r"^(?:[-•*▪◦●]|\(?[a-z0-9ivx]{1,4}[.)]|\d+(?:\.\d+)*\.?\s)", re.IGNORECASE)
 
@@ -122,7 +118,8 @@ def _continues(prev: str, nxt: str, width: int) -> bool:
     if prev.endswith("-") and prev[-2:-1].isalpha():
         return True
     if (_SENTENCE_END.search(prev) or _LIST_START.match(nxt) or _is_heading(prev) or _is_heading(nxt.split(":")[0])
-            or _STAMP.match(nxt) or _KEY_LABEL.match(nxt) or _LABEL_ALONE.match(nxt)):
+            or AGENDA_STAMP.match(nxt) or APPENDIX_STAMP.match(nxt) or _KEY_LABEL.match(nxt)
+            or MINUTE_LABEL_ONLY.match(nxt)):
         return False
     # a numbered title ("HWB/24/14 Smokefree Generation: ...") runs on only into more of the title,
     # never into the prose under it

@@ -10,7 +10,8 @@ from ingest.clean import BLANK_PAGE, title_case, title_like
 from ingest.dates import find_dates, find_months, find_periods
 from ingest.registry import Board, phrase_pattern
 from ingest.schema import BoardDocument, DocMeta, Line
-from ingest.split import AGENDA_STAMP, Segment, committee_header, find_segments, is_pack, opens_with_minutes
+from ingest.labels import AGENDA_STAMP
+from ingest.split import Segment, committee_header, find_segments, is_pack, opens_with_minutes
 
 _AGENDA_ITEM = re.compile(r"^(\d{1,2})\.\s*(\S.*)$")
 # papers attached: "(Pages 5 - 12)", an "Appendix A" line, or a page column ("... Return   13 - 18")

@@ -5,20 +5,13 @@ import re
 
 from ingest.clean import title_case, title_like
 from ingest.dates import find_dates
+from ingest.labels import MINUTE_LABEL, MINUTE_LABEL_ONLY
 from ingest.split import MINUTES_END, is_header_line
 from ingest.schema import BoardDocument, Line, MinuteItem, Resolution
 
-# A minute's label: "38", "45/25", "Minute 45/25", "Minute No. 7", "Item 5", "HWB 45/25" (a committee's
-# letters before the number), "HWB/24/12" (letters and year before it)
-_LABEL = (r"(?P<word>(?i:minute|item)\s+(?i:no\.?\s*)?)?"
-          r"(?:(?P<letters>[A-Z]{2,6})/(?P<year>\d{2})/|(?P<prefix>[A-Z]{2,6})\s?[/.-]?\s?)?"
-          r"(?P<seq>\d{1,3})(?P<of>/\d{2,4})?(?P<stop>\.)?")
-# the label and the title on one line: "38. Neighbourhood Models of Care", "12 PHARMACEUTICAL NEEDS"
-_ITEM = re.compile(rf"^{_LABEL}\s+(?P<title>[A-Z(].{{1,150}})$")
+_ITEM = re.compile(rf"^{MINUTE_LABEL}\s+(?P<title>[A-Z(].{{1,150}})$")
 # the title, then the number in the right margin: "Declarations of Interest        21"
 _NUMBER_AFTER = re.compile(r"^(?P<title>[A-Z][^.;,]{2,100}?)\s+(?P<seq>\d{1,3})(?P<of>/\d{2,4})?$")
-# the label alone, the title on the next line: "HWB 41/25", "Minute No. 5", "Item 3"
-_LABEL_ONLY = re.compile(rf"^{_LABEL}$")
 # "RESOLVED: That ...", "It was RESOLVED that ...", "AGREED: ...", "DECISION – ...", "Decisions:"
 _RESOLVED = re.compile(r"^\W*(?:\d{1,3}\.\d{1,2}\s+)?(?:it\s+was\s+|the\s+(?:[\w&-]+\s+){0,4}?(?:board|committee|partnership)\s+)?(?:RESOLVED\b|(?:AGREED|DECISIONS?)(?=\s*:|\s+[-–]\s|\s*$|\s+that\b|\s+to\b))"
                        r"\s*[:\-–]*\s*(.*)$", re.IGNORECASE)
@@ -60,10 +53,10 @@ def _candidates(lines: tuple[Line, ...]) -> list[tuple[int, int, str, str, int]]
     """Lines that look like minute headings: (line, sequence number, minute label, title, title line)."""
     found = []
     for i, line in enumerate(lines):
-        if (m := _LABEL_ONLY.match(line.text)) and _marked(m):
+        if (m := MINUTE_LABEL_ONLY.match(line.text)) and _marked(m):
             j = _next_text(lines, i)
             title = lines[j].text if j is not None else ""
-            if title[:1].isupper() and len(title) <= 150 and not _RESOLVED.match(title) and not _LABEL_ONLY.match(title):
+            if title[:1].isupper() and len(title) <= 150 and not _RESOLVED.match(title) and not MINUTE_LABEL_ONLY.match(title):
                 found += [(i, seq, _label(m), title.strip(), j) for seq in _sequence_numbers(m)]
             continue
         if (m := _NUMBER_AFTER.match(line.text)) and (title_like(m["title"]) or m["title"].isupper()

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ingest.clean import BLANK_PAGE
 from ingest.dates import find_dates
+from ingest.labels import AGENDA_STAMP
 from ingest.schema import Line
 
 # "Minutes of a meeting of ...", "Minutes of the Kingsbarrow Health and Wellbeing Partnership Board meeting
@@ -74,8 +75,6 @@ def committee_header(lines: list[Line], i: int) -> str | None:
 
 PART_MIN_LINES = 15  # lines of text a paper has before an appendix of it can start
 
-# the stamp a pack's publisher puts at the top of each paper's first page ("Agenda Item 5", "Item 5")
-AGENDA_STAMP = re.compile(r"^(?P<agenda>agenda\s+)?item\s+(\d{1,2}[a-z]?)\.?$", re.IGNORECASE)
 # a cover sheet's meeting date: "Date of meeting: 26 March 2025", "Date: 4 December 2025"
 _COVER_DATE = re.compile(r"^(?:date\s+of\s+(?:the\s+)?meeting|meeting\s+date|date)\s*:", re.IGNORECASE)
 
