@@ -166,9 +166,7 @@ class BoardQA:
         search runs without them (they become preferences) and the result says so (`empty_filter`)."""
         chunks = self.index.chunk_map()
         f = plan.filters
-        allowed = None if f.is_empty() else self.index.select(
-            board=f.board, date_field=f.date_field, date_from=date_int(f.date_from.isoformat()) if f.date_from else None,
-            date_to=date_int(f.date_to.isoformat()) if f.date_to else None, doc_types=f.doc_types, priority=f.priority)
+        allowed = None if f.is_empty() else self._select(f)
         if allowed is not None and not allowed:
             passages, best = self._hybrid(_relaxed(plan), chunks, None, k)
             # with no meeting of that date, the date is what the question is about ("the minutes of
@@ -179,6 +177,12 @@ class BoardQA:
                 return Retrieval(tuple(listed), 1.0, empty_filter=False)
         passages, best = self._hybrid(plan, chunks, allowed, k)
         return Retrieval(passages, best, empty_filter=False)
+
+    def _select(self, f: Filters) -> set[str]:
+        """The ids of the chunks within a plan's filters."""
+        return self.index.select(board=f.board, date_field=f.date_field, doc_types=f.doc_types, priority=f.priority,
+                                 date_from=date_int(f.date_from.isoformat()) if f.date_from else None,
+                                 date_to=date_int(f.date_to.isoformat()) if f.date_to else None)
 
     def _hybrid(self, plan: QueryPlan, chunks: Mapping[str, Chunk], allowed: set[str] | None,
                 k: int) -> tuple[tuple, float]:
@@ -231,9 +235,7 @@ class BoardQA:
         f = plan.filters
         if "minutes" not in plan.boosts.doc_types or f.date_field != "meeting" or not (f.date_from or f.date_to):
             return False
-        allowed = self.index.select(board=f.board, date_field="meeting", doc_types=f.doc_types, priority=f.priority,
-                                    date_from=date_int(f.date_from.isoformat()) if f.date_from else None,
-                                    date_to=date_int(f.date_to.isoformat()) if f.date_to else None)
+        allowed = self._select(f)
         chunks = self.index.chunk_map()
         return bool(allowed) and not any(chunks[cid].doc_type == "minutes" for cid in allowed)
 
