@@ -1,5 +1,6 @@
-"""Questions that ask for a number ("how many inpatient beds ...", "how much funding ...") are answered
-only by a passage that gives a figure for what they count, not by one that merely discusses it."""
+"""Questions that ask for a number ("how many inpatient beds ...", "how much funding ...", "what is the
+dementia diagnosis rate ...") are answered only by a passage that gives a figure for what they count or
+measure, not by one that merely discusses it."""
 from __future__ import annotations
 
 import re
