@@ -125,9 +125,9 @@ def _unknown_board(text: str, boards: Sequence[Board]) -> tuple[str | None, tupl
 _EXCLUDING = re.compile(r"\b(?:rather than|instead of|other than|as opposed to|unlike|not|excluding|except(?: for)?|apart from)\s+(?:the\s+|in\s+the\s+|at\s+the\s+)?$", re.I)
 
 
-def _excluded(text: str, start: int) -> bool:
-    """Whether a board or place named at `start` is one the question sets aside ("the county rather than the city")."""
-    return bool(_EXCLUDING.search(text[:start]))
+def _set_aside(text: str, start: int) -> re.Match[str] | None:
+    """The words setting aside a board or place named at `start` ("the county rather than | the city"), if any."""
+    return _EXCLUDING.search(text[:start])
 
 
 def _boards(text: str, boards: Sequence[Board]) -> tuple[str | None, tuple[str, ...], list[tuple[int, int]]]:
@@ -140,7 +140,7 @@ def _boards(text: str, boards: Sequence[Board]) -> tuple[str | None, tuple[str, 
     for board in boards:
         strong = phrase_pattern([board.name, *board.aliases])
         for m in strong.finditer(text) if strong else ():
-            aside = _EXCLUDING.search(text[:m.start()])
+            aside = _set_aside(text, m.start())
             spans.append((aside.start() if aside else m.start(), m.end()))  # "rather than the city board" is no topic
             if not aside:
                 named.append(board.name)
@@ -149,7 +149,7 @@ def _boards(text: str, boards: Sequence[Board]) -> tuple[str | None, tuple[str, 
         return named[0], (), spans
     for board in boards:
         weak = phrase_pattern(list(board.places))
-        if weak and any(not _excluded(text, m.start()) for m in weak.finditer(text)):
+        if weak and any(not _set_aside(text, m.start()) for m in weak.finditer(text)):
             favoured.append(board.name)
     # "Leicester, Leicestershire and Rutland" names both places: then favour neither
     return None, tuple(favoured) if len(favoured) == 1 else (), spans
