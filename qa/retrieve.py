@@ -13,6 +13,7 @@ import numpy as np
 
 from ingest.dates import mentions_between
 from ingest.schema import Chunk
+from qa.quantity import Asked, asked_figure, states_figure
 from qa.schema import Boosts, Passage, QueryPlan
 from qa.terms import stems
 
@@ -36,6 +37,8 @@ RERANK_DEPTH = 30
 # When the question's date matches no meeting, how much passages naming that date are favoured (eval
 # sets unchanged; it brings up "the minutes of the meeting held on 25 September 2025 were confirmed")
 DATED_BOOST = 1.5
+# For a question asking for a number, how far down a passage that gives a figure is brought up from
+FIGURE_DEPTH = 5
 # A meeting's decisions listed whole (a council meeting rarely takes more than a few dozen)
 LIST_LIMIT = 40
 
@@ -130,8 +133,20 @@ def rank_chunks(plan: QueryPlan, chunks: Mapping[str, Chunk], *, keyword: Sequen
     ranked = [chunks[cid] for _, cid in top]
     if plan.intent == "resolution":
         ranked = decisions_first(ranked)
+    if asked := asked_figure(plan.question):
+        ranked = figures_first(ranked, asked)
     scores = {cid: score for score, cid in top}
     return [to_passage(rank, scores[c.chunk_id], c) for rank, c in enumerate(ranked, start=1)]
+
+
+def figures_first(ranked: Sequence[Chunk], asked: Asked, depth: int = FIGURE_DEPTH) -> list[Chunk]:
+    """For a question asking for a number, the passages among the first `depth` that give a figure for
+    what it counts ahead of those that only discuss it, each group in its order. The topic is left to the
+    ranking: asking for it on the figure's line too (as the answer check does) measured worse, since a
+    paper names its district once, not beside each count."""
+    head = list(ranked[:depth])
+    stating = [c for c in head if states_figure(c.text, asked)]
+    return stating + [c for c in head if c not in stating] + list(ranked[depth:])
 
 
 def decisions_first(ranked: Sequence[Chunk]) -> list[Chunk]:

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from ingest.schema import Chunk
 from qa.acronyms import definition, expand, find_acronyms
-from qa.retrieve import decisions_first, term_match, word_weights
+from qa.quantity import asked_figure
+from qa.retrieve import FIGURE_DEPTH, decisions_first, figures_first, term_match, word_weights
 from qa.terms import content_terms, stems
 from qa.understand import plan_query
 
@@ -98,3 +99,23 @@ def test_a_decision_question_gets_each_minute_s_decision_before_its_discussion()
     # 38's decision takes its discussion's place; 40 has no earlier passage; an unnumbered one stays put
     assert order == ["38-resolved", "38-discussion", "39-discussion", "40-resolved", "frontsheet",
                      "unnumbered-resolution"]
+
+
+def _passage(cid: str, text: str) -> Chunk:
+    return Chunk(chunk_id=cid, text=text, header="", kind="text", source="plan.txt", doc_id="d:00", doc_title="Plan",
+                 doc_type="plan")
+
+
+def test_a_question_asking_for_a_number_gets_the_passages_giving_one_first():
+    asked = asked_figure("How many care homes are there in the district?")
+    ranked = [_passage("discusses", "Care homes in the district face rising demand and staffing pressures."),
+              _passage("counts", "There are 19 care homes in the district, providing 515 beds."),
+              _passage("also-discusses", "The plan supports care homes to improve."),
+              _passage("counts-too", "Care homes: 19")]
+    deep = [_passage(f"filler-{n}", "Other text.") for n in range(FIGURE_DEPTH)]
+    beyond = _passage("counts-beyond", "There are 21 care homes.")
+    order = [c.chunk_id for c in figures_first([*ranked, *deep, beyond], asked)]
+    # within the first FIGURE_DEPTH, passages giving a figure lead, each group keeping its order;
+    # one further down is not brought up
+    assert order[:4] == ["counts", "counts-too", "discusses", "also-discusses"]
+    assert order[-1] == "counts-beyond"
