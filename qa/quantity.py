@@ -17,9 +17,15 @@ _MEASURES = frozenset("""rate rates percentage proportion share number total amo
 expenditure coverage expectancy uptake prevalence population ratio average size value figure figures level""".split())
 _COMPARATIVES = frozenset("""more less fewer higher lower greater bigger larger smaller longer shorter better worse
 faster slower earlier later""".split())
-_PERCENT_MEASURES = frozenset("rate rates percentage proportion share".split())
-_PERCENTAGE = re.compile(r"\d%|\d\s*(?:percent|per\s+cent)\b", re.I)
 _GENERIC = frozenset("rate rates percentage proportion share number total amount average level figure figures".split())
+_PERCENT_MEASURES = frozenset(stems("rate percentage proportion share"))
+_PERCENTAGE = re.compile(r"\d%|\d\s*(?:percent|per\s+cent)\b", re.I)
+_GENERIC_STEMS = frozenset(stems(" ".join(_GENERIC)))
+# numbers that are not figures: ages ("aged 65", "65 and over", "under 5s") and references ("paragraph 16")
+_NOT_FIGURES = re.compile(r"\b(?:aged|ages?)\s+\d+\+?(?:\s*(?:-|to)\s*\d+)?|\b\d+\s*(?:\+|and\s+(?:over|above|older)|or\s+(?:over|older))"
+                          r"|\b(?:over|under)[- ]\d+s?\b"
+                          r"|\b(?:paragraph|para|table|figure|fig|page|section|appendix|chart|item|minute|priority|phase|tier"
+                          r"|step|version)\s+\d+[a-z]?\b", re.I)
 # where the counted noun phrase ends: a verb or a preposition ("how many staff | did ...")
 _PHRASE_END = frozenset("""the a an are were is was be been did does do have has had will would can could should shall may might
 there in of at for by on per to from with across within according into over under since before after during
@@ -87,27 +93,35 @@ def _is_table_row(words: list[str]) -> bool:
 def states_figure(text: str, asked: Asked, topic: str = "") -> bool:
     """Whether a passage gives a figure for what is asked, on a line naming the question's topic (or a
     table row in a passage naming it): a number within a few words of a counted word ("617 referrals",
-    "beds: 24"); for a measure, a number in the same sentence ("the rate ... is 53.2%"), a percentage
-    for a share or rate; or a table column headed "Number of ..."."""
+    "beds: 24"); for a measure, a number in a sentence naming what it measures ("the dementia diagnosis
+    rate ... is 53.2%", not "reduce hip fractures in people aged 65 and over"), or in a table row of a
+    passage naming it (a percentage, when all it names is a share or rate); or a table column headed
+    "Number of ...". Ages and references ("aged 65",
+    "paragraph 16") are not figures."""
     counted = set(stems(asked.phrase))
     about = set(stems(topic)) - counted
     if any(counted & set(stems(m[1])) for m in _NUMBER_OF.finditer(text)):
         return True
-    passage_about = not about or bool(about & set(stems(text)))
-    percent = asked.measure and any(w.lower() in _PERCENT_MEASURES for w in asked.phrase.split())
+    text_stems = set(stems(text))
+    passage_about = not about or bool(about & text_stems)
+    measured = (counted - _GENERIC_STEMS) or counted  # "hip fractures" in "rate of hip fractures"
+    passage_measures = bool(measured & text_stems)
     stemmer = Stemmer.Stemmer("english")  # one per call: not thread-safe
     for line in re.split(r"(?<=[.!?])\s+|\n", text):
-        words = line.split()
+        words = _NOT_FIGURES.sub(" ", line).split()
         if not any(_is_figure(w) for w in words):
             continue
         line_stems = stemmer.stemWords([w.strip(".,;:()'’").lower() for w in words])
-        if about and not (about & set(line_stems) or (passage_about and _is_table_row(words))):
+        row = _is_table_row(words)
+        if about and not (about & set(line_stems) or (passage_about and row)):
             continue
-        if percent and _PERCENTAGE.search(line):
-            return True
+        if asked.measure:
+            if measured & set(line_stems) or (passage_measures and row and counted & set(line_stems)):
+                return True
+            if measured <= _PERCENT_MEASURES and _PERCENTAGE.search(line):
+                return True  # "by what percentage ...": a percentage on a line about the topic
+            continue
         for i, stem in enumerate(line_stems):
-            if stem in counted:
-                near = words if asked.measure else words[max(0, i - BEFORE):i] + words[i + 1:i + 1 + AFTER]
-                if any(_is_figure(w) for w in near):
-                    return True
+            if stem in counted and any(_is_figure(w) for w in words[max(0, i - BEFORE):i] + words[i + 1:i + 1 + AFTER]):
+                return True
     return False

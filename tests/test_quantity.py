@@ -51,6 +51,14 @@ COUNT, MEASURE = False, True
     ("reducing running cost budgets: a 33 percent cut for LLR", "percentage", MEASURE, "running cost budgets", True),
     ("Breastfeeding initiation in the district is below the England level.", "breastfeeding initiation rate",
      MEASURE, "North West Leicestershire", False),
+    # ...but it must stand in a sentence naming what is measured, not only "rate"
+    ("Increase dementia diagnosis rates to meet the national target of 67%.", "rate of hip fractures", MEASURE, "", False),
+    # ages and references are not figures
+    ("Reduce hip fractures for people aged 65 and over.", "rate of hip fractures", MEASURE, "", False),
+    ("Hip fractures in people over 65 remain high.", "rate of hip fractures", MEASURE, "", False),
+    ("At paragraph 16 of the report there was a chart of dementia diagnosis rates.", "dementia diagnosis rate",
+     MEASURE, "", False),
+    ("Table 14 lists the pharmacies.", "pharmacies", COUNT, "", False),
     # a table row under a passage that names the topic
     ("Better Care Fund 2022/23 income\nTotal £48,405,390 £48,405,390 £0", "total income", MEASURE,
      "Better Care Fund plan", True),
