@@ -122,6 +122,25 @@ def states_figure(text: str, asked: Asked, topic: str = "") -> bool:
                 return True  # "by what percentage ...": a percentage on a line about the topic
             continue
         for i, stem in enumerate(line_stems):
-            if stem in counted and any(_is_figure(w) for w in words[max(0, i - BEFORE):i] + words[i + 1:i + 1 + AFTER]):
-                return True
+            if stem not in counted:
+                continue
+            if any(_is_figure(w) for w in words[i + 1:i + 1 + AFTER]):
+                return True  # "beds: 24"
+            if any(_is_figure(words[j]) and _counted_by(words, j) == i for j in range(max(0, i - BEFORE), i)):
+                return True  # "515 beds", not "three adult inpatient wards" for beds
     return False
+
+
+def _counted_by(words: list[str], j: int) -> int:
+    """The position of the word a figure at `j` counts: the last word of the phrase it opens ("three
+    adult inpatient wards" -> "wards"; "92 applications having been approved" -> "applications")."""
+    end = j + 1
+    while end < min(len(words), j + 5):
+        lowered = words[end].lower().strip(".,;:()")
+        if (lowered in _PHRASE_END or _is_figure(words[end]) or (lowered.endswith("ed") and len(lowered) > 4)
+                or (end > j + 1 and lowered.endswith("ing") and len(lowered) > 5)):
+            break
+        end += 1
+        if words[end - 1][-1] in ".,;:)":
+            break
+    return end - 1

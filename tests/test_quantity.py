@@ -43,6 +43,9 @@ COUNT, MEASURE = False, True
     ("Coalville Community Hospital has three adult inpatient wards.", "beds", COUNT, "Coalville Community Hospital", False),
     ("A priorities workshop took place in December 2022 with partners.", "people", COUNT, "priorities workshop", False),
     ("E-scooter injuries rose in 2024.", "e-scooter injuries", COUNT, "Leicester Royal Infirmary", False),  # a year is no count
+    # a figure before the counted word counts the phrase it opens, whose last word is what is counted
+    ("Coalville Community Hospital has three adult inpatient wards.", "inpatient beds", COUNT, "Coalville", False),
+    ("A total of 92 applications having been approved.", "applications", COUNT, "", True),
     # a figure for the counted word, but about something else the question does not name
     ("The 19 homes provide 515 beds.", "beds", COUNT, "Coalville Community Hospital", False),
     # a measure's figure may stand anywhere in its sentence; a share or rate is given as a percentage
