@@ -55,7 +55,11 @@ def expand(text: str, acronyms: Mapping[str, str]) -> list[str]:
         full = acronyms.get(token) or acronyms.get(token.rstrip("s"))
         if full and full not in lowered:
             found.append(full)
+    # spelled out with or without its small words: a question's topic has lost them ("children young people")
+    words = f" {' '.join(w for w in _WORD.findall(lowered) if w not in _SKIP)} "
     for acronym, full in acronyms.items():
-        if full in lowered and not re.search(rf"\b{re.escape(acronym)}", text):
+        spelled = [w for w in _WORD.findall(full) if w not in _SKIP]
+        if (full in lowered or (len(spelled) > 1 and f" {' '.join(spelled)} " in words)) \
+                and not re.search(rf"\b{re.escape(acronym)}", text):
             found.append(acronym)
     return sorted(found)

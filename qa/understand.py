@@ -25,7 +25,7 @@ _PROCEEDINGS = re.compile(r"\b(?:consider(?:ed|s)?|discuss(?:ed|es)?|debated?|to
                           r"came\s+out\s+of|outcome\s+of)\b", re.I)
 # Questions about a meeting's practical facts, and the fact tags (ingest.facts) of the passages that state them
 _FACT_WORDS = [
-    ("venue", re.compile(r"\bvenue\b|\b(?:which|what)\s+(?:building|room)\b|"
+    ("venue", re.compile(r"\bvenue\b|\b(?:which|what)\s+(?:building|room)\s*(?:\?|(?:is|was|will|does|did)\b)|"
                          r"\bwhere\b[^?]{0,60}\b(?:held|hold|meet\w*|met|take place|took place)\b|"
                          r"\blocation\b[^?]{0,60}\b(?:meeting|held|met)\b|"
                          r"\b(?:meeting|held|met)\b[^?]{0,60}\blocation\b", re.I)),

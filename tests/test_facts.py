@@ -109,6 +109,8 @@ def test_facts_are_rare_and_only_where_meetings_are_recorded(corpus_store):
     ("What did the Chair say about dementia?", ()),
     ("How many people attended the neighbourhood workshops?", ()),
     ("What is the location of pharmacies in Leicester?", ()),
+    ("Which room is the county board meeting in?", ("venue",)),
+    ("What building blocks does a neighbourhood health service need?", ()),
     ("What is the city board being asked to do about the Better Care Fund?", ("request",)),
     ("What are the recommendations to the board on the JSNA?", ("request",)),
     ("What does the report recommend the Government prioritise?", ()),

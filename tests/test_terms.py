@@ -31,6 +31,8 @@ def test_expand_goes_both_ways():
     assert expand("what the Pharmaceutical Needs Assessment found", acronyms) == ["PNA"]
     assert expand("IMD (index of multiple deprivation) quintiles", acronyms) == []  # both already there
     assert expand("imd in lower case is a word, not an acronym", acronyms) == []
+    # a question's topic has lost its small words ("children and young people" -> "children young people")
+    assert expand("share children young people covered", {"CYP": "children and young people"}) == ["CYP"]
 
 
 def test_the_plan_says_what_else_it_searched_for():
