@@ -17,6 +17,7 @@ from ingest.schema import BoardDocument, Chunk, DocMeta, Line, MinuteItem
 MAX_CHARS = 1100
 MIN_CHARS = 250
 LIST_ITEMS = 3  # heading-like lines in a row that make a list
+PART_WORDS = 8  # a part's title is short; a longer heading-like line is a sentence
 _HEADING = re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+)?[A-Z][^.!?]{2,80}$")
 _CAPTION = re.compile(r"^\W*(?:Table|Figure|Chart)\s+\d+[a-z]?\s*[:.–-]", re.IGNORECASE)
 
@@ -117,30 +118,46 @@ def _first_word(block: _Block) -> str:
     return (block.text.split() or [""])[0].lower()
 
 
-def _pack(blocks_: list[_Block]) -> list[tuple[list[Line], str | None]]:
+def runs(blocks_: list[_Block]) -> list[tuple[list[Line], str | None]]:
     """Blocks grouped into chunk-sized runs; a heading opens a new run; long tables repeat their header row."""
-    runs: list[tuple[list[Line], str | None]] = []
+    out: list[tuple[list[Line], str | None]] = []
     lines: list[Line] = []
     section: str | None = None
     size = 0
     body = False  # whether the run holds more than headings: a heading never ends a run on its own
+    heads: list[str] = []  # the headings that open the current run
+    part: str | None = None  # the title the current sections stand under (see _part)
     for block in blocks_:
         if block.kind == "heading" and size >= MIN_CHARS and body:
-            runs.append((lines, section))
-            lines, size, body = [], 0, False
+            out.append((lines, section))
+            lines, size, body, heads = [], 0, False, []
         if block.kind == "heading" and not body:
-            section = block.text
+            heads.append(block.text)
+            if len(heads) > 1:  # a part lasts until the next run that opens with more than one heading
+                part = _part(heads)
+            section = f"{part} | {heads[-1]}" if part else heads[-1]
         for piece in _split_block(block):
             piece_size = sum(len(line.text) + 1 for line in piece)
             if body and size + piece_size > MAX_CHARS:
-                runs.append((lines, section))
+                out.append((lines, section))
                 lines, size, body = [], 0, False
             lines += piece
             size += piece_size
             body = body or block.kind != "heading"
     if lines:
-        runs.append((lines, section))
-    return [run for run in runs if sum(len(line.text) for line in run[0]) > 20]
+        out.append((lines, section))
+    return [run for run in out if sum(len(line.text) for line in run[0]) > 20]
+
+
+def _part(heads: list[str]) -> str | None:
+    """The title of a part when a run opens with it and one heading under it ("Medium Term Planning
+    Framework 2026/27 - 2028/29" over "Purpose"): the sections that follow ("Key Priorities", "What will
+    change") stand under it too. Not a lead-in ("More information can be found here:") or a sentence,
+    nor a longer stack (a cover page, a list of names, a diagram's labels)."""
+    if len(heads) != 2:
+        return None
+    title = heads[0]
+    return title if len(title.split()) <= PART_WORDS and not title.rstrip().endswith(":") else None
 
 
 def _split_block(block: _Block) -> list[list[Line]]:
@@ -189,7 +206,7 @@ def chunk_document(doc: BoardDocument, priorities: Sequence[Priority]) -> list[C
     meta = doc.meta
     return [_make(meta, n, lines, kind=_kind(lines), priorities=priorities, item=meta.item,
                   item_title=meta.item_title, section=section)
-            for n, (lines, section) in enumerate(_pack(blocks(doc.lines)))]
+            for n, (lines, section) in enumerate(runs(blocks(doc.lines)))]
 
 
 def _kind(lines: list[Line]) -> str:
@@ -200,9 +217,9 @@ def _chunk_minutes(doc: BoardDocument, priorities: Sequence[Priority]) -> list[C
     meta = doc.meta
     preamble, items = parse_minutes(doc)
     chunks = [_make(meta, n, lines, kind="text", priorities=priorities, item=None, item_title=None, section=section)
-              for n, (lines, section) in enumerate(_pack(blocks(preamble)))]
+              for n, (lines, section) in enumerate(runs(blocks(preamble)))]
     for item in items:
-        for lines, _ in _pack(blocks(item.lines)):
+        for lines, _ in runs(blocks(item.lines)):
             chunks.append(_make(meta, len(chunks), lines, kind="text", priorities=priorities,
                                 item=item.number, item_title=item.title))
         if item.resolution:

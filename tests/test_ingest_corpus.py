@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from conftest import CITY, CITY_PACK, COUNTY, COUNTY_PACK
-from ingest.chunk import blocks
+from ingest.chunk import blocks, runs
 from ingest.dates import find_dates, find_months, find_periods, mentions_between
 from ingest.registers import filter_resolutions
 from ingest.schema import Line
@@ -188,3 +188,31 @@ def test_headings_one_under_another_stay_headings():
     assert [b.kind for b in blocks(lines)] == ["heading", "heading", "heading", "para"]
     items = [Line(text) for text in ("Year 1 – Cancer", "", "Year 1 – Obesity", "", "Year 2 – Dementia")]
     assert [b.kind for b in blocks(items)] == ["para"]
+
+
+def _sections(*texts: str) -> list[str | None]:
+    lines = [Line(line) for text in texts for line in (text, "")]
+    return [section for _, section in runs(blocks(lines))]
+
+
+_BODY = "The partners will work together on this over the next three years, and report progress to the board. " * 3
+
+
+def test_sections_under_a_part_title_carry_it():
+    """A title with a heading straight under it ("Medium Term Planning Framework" over "Purpose") opens a
+    part: its later sections ("Key Priorities") are labelled with it, so a question naming the part
+    finds them; it lasts until the next run that opens with more than one heading."""
+    assert _sections("Medium Term Planning Framework 2026/27", "Purpose", _BODY, "Key Priorities", _BODY,
+                     "Next Steps Overview", "Timeline", _BODY) == [
+        "Medium Term Planning Framework 2026/27 | Purpose", "Medium Term Planning Framework 2026/27 | Key Priorities",
+        "Next Steps Overview | Timeline"]
+
+
+def test_no_part_from_a_lead_in_a_sentence_or_a_longer_stack():
+    assert _sections("More information can be found here:", "Executive Summary", _BODY) == ["Executive Summary"]
+    assert _sections("ICON assigns neighbourhoods to one of three categories (see box below)", "Definitions",
+                     _BODY) == ["Definitions"]
+    # a cover page or a diagram's labels: three headings or more in a row
+    assert _sections("Medium Term Planning Framework", "Purpose", _BODY, "Hospital to Community", "Shift",
+                     "Aims for all neighbourhoods", _BODY, "Four City Neighbourhoods", _BODY) == [
+        "Medium Term Planning Framework | Purpose", "Aims for all neighbourhoods", "Four City Neighbourhoods"]
