@@ -72,9 +72,11 @@ def asked_figure(question: str) -> Asked | None:
 def _noun_phrase(words: list[str]) -> list[str]:
     """The words up to a verb or preposition ("people | attended ...", "staff | did ...")."""
     phrase = []
-    for word in words:
+    for i, word in enumerate(words):
         lowered = word.lower()
-        if lowered in _PHRASE_END or (lowered.endswith("ed") and len(lowered) > 4):
+        # a verb ends it ("people | attended"), but not a first word describing the next ("estimated cost")
+        describes = i == 0 and i + 1 < len(words) and words[i + 1].lower() not in _PHRASE_END
+        if lowered in _PHRASE_END or (lowered.endswith("ed") and len(lowered) > 4 and not describes):
             break
         phrase.append(word)
     return phrase

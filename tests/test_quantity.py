@@ -17,6 +17,9 @@ from qa.quantity import Asked, asked_figure, states_figure
     ("What share of NHS spending currently goes on primary care?", "share of NHS spending", True),
     ("What is the rate of hip fractures in people aged 65 and over?", "rate of hip fractures", True),
     ("What's the total BCF budget for the year?", "total BCF budget", True),
+    # a first word describing the next is part of what is asked for; a verb after it is not
+    ("What is the estimated cost of building the centres?", "estimated cost", True),
+    ("How many people attended the workshop?", "people", False),
     # nothing named to count, or no number asked for: no check
     ("How many of the 150 neighbourhoods are in Labour-held constituencies?", None, None),
     ("How much is the contract worth?", None, None),
