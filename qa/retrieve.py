@@ -39,6 +39,10 @@ RERANK_DEPTH = 30
 DATED_BOOST = 1.5
 # For a question asking for a number, how far down a passage that gives a figure is brought up from
 FIGURE_DEPTH = 5
+# Questions asking why, and the words that give a reason
+_WHY = re.compile(r"\bwhy\b|\b(?:reasons?|rationale)\s+(?:for|behind|why)\b", re.I)
+_REASON = re.compile(r"\b(?:because|due\s+to|owing\s+to|reasons?\s+(?:for|why|was|is|being)|rational(?:e)?\s+(?:is|was|for)"
+                     r"|as\s+a\s+result\s+of|in\s+order\s+to|on\s+the\s+grounds)\b", re.I)
 # A meeting's decisions listed whole (a council meeting rarely takes more than a few dozen)
 LIST_LIMIT = 40
 
@@ -135,6 +139,8 @@ def rank_chunks(plan: QueryPlan, chunks: Mapping[str, Chunk], *, keyword: Sequen
         ranked = decisions_first(ranked)
     if asked := asked_figure(plan.question):
         ranked = figures_first(ranked, asked)
+    if _WHY.search(plan.question):
+        ranked = reasons_first(ranked)
     scores = {cid: score for score, cid in top}
     return [to_passage(rank, scores[c.chunk_id], c) for rank, c in enumerate(ranked, start=1)]
 
@@ -147,6 +153,14 @@ def figures_first(ranked: Sequence[Chunk], asked: Asked, depth: int = FIGURE_DEP
     head = list(ranked[:depth])
     stating = [c for c in head if states_figure(c.text, asked)]
     return stating + [c for c in head if c not in stating] + list(ranked[depth:])
+
+
+def reasons_first(ranked: Sequence[Chunk], depth: int = FIGURE_DEPTH) -> list[Chunk]:
+    """For a question asking why, the passages among the first `depth` that give a reason ("due to",
+    "the reason for this was", "because") ahead of the rest, each group in its order."""
+    head = list(ranked[:depth])
+    giving = [c for c in head if _REASON.search(c.text)]
+    return giving + [c for c in head if c not in giving] + list(ranked[depth:])
 
 
 def decisions_first(ranked: Sequence[Chunk]) -> list[Chunk]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from ingest.schema import Chunk
 from qa.acronyms import definition, expand, find_acronyms
 from qa.quantity import asked_figure
-from qa.retrieve import FIGURE_DEPTH, decisions_first, figures_first, term_match, word_weights
+from qa.retrieve import FIGURE_DEPTH, decisions_first, figures_first, reasons_first, term_match, word_weights
 from qa.terms import content_terms, stems
 from qa.understand import plan_query
 
@@ -121,3 +121,10 @@ def test_a_question_asking_for_a_number_gets_the_passages_giving_one_first():
     # one further down is not brought up
     assert order[:4] == ["counts", "counts-too", "discusses", "also-discusses"]
     assert order[-1] == "counts-beyond"
+
+
+def test_a_question_asking_why_gets_the_passages_giving_a_reason_first():
+    ranked = [_passage("describes", "Respiratory illness is the focus of the West Leicestershire site."),
+              _passage("explains", "The reason for this was that respiratory illness was a leading cause of admissions."),
+              _passage("due-to", "These groups have been selected due to the inequalities they face.")]
+    assert [c.chunk_id for c in reasons_first(ranked)] == ["explains", "due-to", "describes"]
