@@ -3,24 +3,52 @@ supporting sentences, each with a numbered citation; `found: false` when the evi
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from qa.retrieve import minute_order
+from qa.quantity import asked_figure, states_figure
+from qa.retrieve import asks_why, gives_reason, minute_order
 from qa.schema import Answer, Citation, Passage, QueryPlan
 from qa.terms import content_terms, topic_terms
 
 MAX_CITATIONS = 3
-_SENTENCE = re.compile(r"(?<=[.!?;])\s+(?=[A-Z(\"'])|\n+")
+ANSWERS_BONUS = 1  # a sentence giving what is asked (a figure, a reason) counts as sharing one more word
+# sentences end at a full stop before a capital, or at a line break, unless the line breaks mid-sentence
+# ("... per week, and" / "8 are open for 100 hours.": a PDF's broken line)
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+(?=[A-Z(\"'])|(?<![a-z,])\n+|\n+(?![a-z0-9])")
 
 
-def best_sentences(text: str, terms: set[str], limit: int = 2) -> str:
-    """The sentences of a passage that share most words with the question, in their order."""
+def best_sentences(text: str, terms: set[str], limit: int = 2, answers: Callable[[str], bool] | None = None) -> str:
+    """The sentences of a passage that share most words with the question, in their order; those that
+    give what the question asks for (`answers`: a figure, a reason) before those that only share words.
+    A sentence leading into a list ("... two additional issues:") brings the list with it."""
     sentences = [s.strip(" -•") for s in _SENTENCE.split(text) if len(s.strip()) > 20]
     if not sentences:
         return text.strip()[:400]
-    scored = sorted(range(len(sentences)), key=lambda i: -len(terms & content_terms(sentences[i])))
-    chosen = sorted(scored[:limit]) if terms & content_terms(sentences[scored[0]]) else [0]
-    return " ".join(sentences[i] for i in chosen)[:700]
+    def score(i: int) -> int:
+        shared = len(terms & content_terms(sentences[i]))
+        return shared + ANSWERS_BONUS * bool(answers and shared and answers(sentences[i]))
+    scored = sorted(range(len(sentences)), key=score, reverse=True)
+    chosen = sorted(scored[:limit]) if score(scored[0]) else [0]
+    pieces: list[str] = []
+    for i in chosen:
+        if not any(sentences[i] in piece for piece in pieces):  # not already in a list quoted above
+            pieces.append(_with_list(text, sentences[i]))
+    return " ".join(" ".join(piece.split()) for piece in pieces)[:700]
+
+
+def _with_list(text: str, sentence: str) -> str:
+    """A sentence ending in ":" with the short lines that follow it in the passage (its list)."""
+    if not sentence.endswith(":") or (at := text.find(sentence)) < 0:
+        return sentence
+    items: list[str] = []
+    for line in text[at + len(sentence):].splitlines():
+        line = line.strip(" -•")
+        if not line:
+            continue
+        if len(line) > 160 or line.endswith(":"):
+            break
+        items.append(line)
+    return f"{sentence} {'; '.join(items)}" if items else sentence
 
 
 def source_line(p: Passage) -> str:
@@ -68,13 +96,24 @@ def _decision_answer(plan: QueryPlan, passages: Sequence[Passage]) -> tuple[str,
     return "\n\n".join(lines), citations
 
 
+def answer_test(question: str) -> Callable[[str], bool] | None:
+    """What a sentence must give to answer the question's kind: a figure for what a number question
+    counts, a reason for a question asking why; None for other questions."""
+    if asked := asked_figure(question):
+        return lambda sentence: states_figure(sentence, asked)
+    if asks_why(question):
+        return gives_reason
+    return None
+
+
 def _general_answer(plan: QueryPlan, passages: Sequence[Passage]) -> tuple[str, list[Citation]]:
     terms = content_terms(plan.search_text)
     top = passages[0].score
     chosen = [p for p in passages if p.score >= 0.5 * top][:MAX_CITATIONS]
     citations, lines = [], []
+    answers = answer_test(plan.question)
     for n, p in enumerate(chosen, start=1):
-        quote = _resolution_parts(p)[1] if p.kind == "resolution" else best_sentences(p.text, terms)
+        quote = _resolution_parts(p)[1] if p.kind == "resolution" else best_sentences(p.text, terms, answers=answers)
         citations.append(Citation(n, p, quote))
         lines.append(f"\"{quote}\" [{n}]")
     return "\n\n".join(lines), citations

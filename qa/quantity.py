@@ -35,7 +35,9 @@ _FIGURE = re.compile(r"^[£$€]?\d[\d,.]*(?:%|k|m|bn)?$", re.I)
 _YEAR = re.compile(r"^(?:19|20)\d{2}$")
 _NUMBER_WORDS = frozenset("""two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty
 hundred hundreds thousand thousands million millions billion dozen dozens half""".split())
-_NUMBER_OF = re.compile(r"\b(?:number|no\.?)\s+of\s+((?:[\w'-]+\s+){0,2}[\w'-]+)", re.I)  # a count's column
+# a count's column ("Number of beds"), not prose's "a number of" / "a growing number of" (several)
+_NUMBER_OF = re.compile(r"\b(?:number|no\.?)\s+of\s+((?:[\w'-]+\s+){0,2}[\w'-]+)", re.I)
+_SEVERAL = re.compile(r"\ban?\s+(?:[\w-]+\s+)?$", re.I)  # "a number of", "an increasing number of"
 BEFORE, AFTER = 4, 3  # how near the figure must stand to a counted word, in words
 
 
@@ -102,7 +104,8 @@ def states_figure(text: str, asked: Asked, topic: str = "") -> bool:
     "paragraph 16") are not figures."""
     counted = set(stems(asked.phrase))
     about = set(stems(topic)) - counted
-    if any(counted & set(stems(m[1])) for m in _NUMBER_OF.finditer(text)):
+    columns = [m[1] for m in _NUMBER_OF.finditer(text) if not _SEVERAL.search(text[max(0, m.start() - 30):m.start()])]
+    if any(counted & set(stems(column)) for column in columns):
         return True
     text_stems = set(stems(text))
     passage_about = not about or bool(about & text_stems)

@@ -139,7 +139,7 @@ def rank_chunks(plan: QueryPlan, chunks: Mapping[str, Chunk], *, keyword: Sequen
         ranked = decisions_first(ranked)
     if asked := asked_figure(plan.question):
         ranked = figures_first(ranked, asked)
-    if _WHY.search(plan.question):
+    if asks_why(plan.question):
         ranked = reasons_first(ranked)
     scores = {cid: score for score, cid in top}
     return [to_passage(rank, scores[c.chunk_id], c) for rank, c in enumerate(ranked, start=1)]
@@ -159,8 +159,16 @@ def reasons_first(ranked: Sequence[Chunk], depth: int = FIGURE_DEPTH) -> list[Ch
     """For a question asking why, the passages among the first `depth` that give a reason ("due to",
     "the reason for this was", "because") ahead of the rest, each group in its order."""
     head = list(ranked[:depth])
-    giving = [c for c in head if _REASON.search(c.text)]
+    giving = [c for c in head if gives_reason(c.text)]
     return giving + [c for c in head if c not in giving] + list(ranked[depth:])
+
+
+def asks_why(question: str) -> bool:
+    return bool(_WHY.search(question))
+
+
+def gives_reason(text: str) -> bool:
+    return bool(_REASON.search(text))
 
 
 def decisions_first(ranked: Sequence[Chunk]) -> list[Chunk]:

@@ -12,8 +12,10 @@ from conftest import CITY, COUNTY, COUNTY_PACK
 from ingest.errors import ConfigError, QuestionError
 from ingest.registry import load_boards, load_lay_terms, load_priorities
 from ingest.settings import Settings
+from qa.answer import answer_test, best_sentences
 from qa.retrieve import rank_chunks
 from qa.schema import Filters
+from qa.terms import content_terms
 from qa.understand import plan_query
 from ui.cli import app
 
@@ -358,3 +360,28 @@ def test_cli_without_an_index_says_to_ingest(tmp_path):
     result = CliRunner().invoke(app, ["ask", HEADLINE, "--home", str(tmp_path)])
     assert result.exit_code == 1
     assert "boardqa ingest corpus/" in result.output and "Traceback" not in result.output
+
+
+def _passage(store, needle: str) -> str:
+    return next(c.text for c in store.chunks() if needle in c.text)
+
+
+def test_a_sentence_broken_across_pdf_lines_is_quoted_whole(corpus_store):
+    text = _passage(corpus_store, "per week, and\n8 are open for 100 hours")
+    quote = best_sentences(text, content_terms("how many pharmacies are open for 100 hours"))
+    assert "All Leicester pharmacies are open for at least 40 hours per week, and 8 are open for 100 hours." in quote
+
+
+def test_a_sentence_leading_into_a_list_is_quoted_with_its_list(corpus_store):
+    text = _passage(corpus_store, "over the next five years, we will focus on:\nFocus 1")
+    quote = best_sentences(text, content_terms("what will the board focus on over the next five years"))
+    assert "we will focus on: Focus 1: Reducing Health Inequalities; Focus 2:" in quote
+    assert "Focus 4: Fulfilling our role as 'Anchor' organisations" in quote
+
+
+def test_a_sentence_giving_what_is_asked_is_quoted_before_those_only_sharing_words(corpus_store):
+    text = _passage(corpus_store, "These groups have been selected due to")
+    question = "why were the groups picked?"
+    assert "life expectancy" not in best_sentences(text, content_terms(question))  # the first two naming groups
+    assert "selected due to the considerable inequalities they face as measured by life expectancy" in best_sentences(
+        text, content_terms(question), answers=answer_test(question))

@@ -65,6 +65,9 @@ COUNT, MEASURE = False, True
     ("At paragraph 16 of the report there was a chart of dementia diagnosis rates.", "dementia diagnosis rate",
      MEASURE, "", False),
     ("Table 14 lists the pharmacies.", "pharmacies", COUNT, "", False),
+    # "a number of" in prose means several; only a column headed "Number of ..." holds counts
+    ("A number of pharmacies open for longer than their contracted hours.", "pharmacies", COUNT, "", False),
+    ("An increasing number of pharmacies offer the service.", "pharmacies", COUNT, "", False),
     # a table row under a passage that names the topic
     ("Better Care Fund 2022/23 income\nTotal £48,405,390 £48,405,390 £0", "total income", MEASURE,
      "Better Care Fund plan", True),
