@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
+import time
 from collections.abc import Callable, Iterable
 from urllib.parse import urlparse
 
@@ -28,6 +29,7 @@ _BATCH = 1000  # ids per Chroma get/delete/update call, well under its maximum b
 # misses a few of them, and which ones changes from process to process; at 500 it matches an exact
 # search on the shipped corpus and repeats itself.
 EF_SEARCH = 500
+LOCKED_TRIES = 4  # a write Chroma's SQLite refuses as locked is tried this many times in all
 
 
 def collection_name(settings: Settings, index_id: str) -> str:
@@ -93,8 +95,17 @@ class VectorIndex:
     @_server_calls
     def widen_search(self) -> None:
         """Give a collection made before EF_SEARCH (or with another value) that search breadth; a writer's
-        job. Set every time: this Collection object's copy of the configuration may be out of date."""
-        self.collection.modify(configuration={"hnsw": {"ef_search": EF_SEARCH}})
+        job. Set every time: this Collection object's copy of the configuration may be out of date. Chroma's
+        SQLite has once answered "database is locked" here with no other process on the folder: tried
+        again after a pause, as a transient lock should be."""
+        for attempt in range(LOCKED_TRIES):
+            try:
+                self.collection.modify(configuration={"hnsw": {"ef_search": EF_SEARCH}})
+                return
+            except chromadb.errors.InternalError as error:
+                if "database is locked" not in str(error) or attempt == LOCKED_TRIES - 1:
+                    raise
+                time.sleep(0.5 * (attempt + 1))
 
     @_server_calls
     def count(self) -> int:

@@ -3,7 +3,7 @@ supporting sentences, each with a numbered citation; `found: false` when the evi
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from qa.quantity import asked_figure, states_figure
 from qa.retrieve import asks_why, gives_reason, minute_order
@@ -11,16 +11,19 @@ from qa.schema import Answer, Citation, Passage, QueryPlan
 from qa.terms import content_terms, topic_terms
 
 MAX_CITATIONS = 3
+_BULLET = re.compile(r"\s*[-•*]\s")  # a list item's marker
 ANSWERS_BONUS = 1  # a sentence giving what is asked (a figure, a reason) counts as sharing one more word
 # sentences end at a full stop before a capital, or at a line break, unless the line breaks mid-sentence
 # ("... per week, and" / "8 are open for 100 hours.": a PDF's broken line)
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+(?=[A-Z(\"'])|(?<![a-z,])\n+|\n+(?![a-z0-9])")
 
 
-def best_sentences(text: str, terms: set[str], limit: int = 2, answers: Callable[[str], bool] | None = None) -> str:
+def best_sentences(text: str, terms: set[str], limit: int = 2, answers: Callable[[str], bool] | None = None,
+                   after: str = "") -> str:
     """The sentences of a passage that share most words with the question, in their order; those that
     give what the question asks for (`answers`: a figure, a reason) before those that only share words.
-    A sentence leading into a list ("... two additional issues:") brings the list with it."""
+    A sentence leading into a list ("... two additional issues:") brings the list with it, from `after`
+    (the passage that follows) when the list begins there."""
     sentences = [s.strip(" -•") for s in _SENTENCE.split(text) if len(s.strip()) > 20]
     if not sentences:
         return text.strip()[:400]
@@ -32,20 +35,21 @@ def best_sentences(text: str, terms: set[str], limit: int = 2, answers: Callable
     pieces: list[str] = []
     for i in chosen:
         if not any(sentences[i] in piece for piece in pieces):  # not already in a list quoted above
-            pieces.append(_with_list(text, sentences[i]))
+            pieces.append(_with_list(f"{text}\n{after}" if after else text, sentences[i]))
     return " ".join(" ".join(piece.split()) for piece in pieces)[:700]
 
 
 def _with_list(text: str, sentence: str) -> str:
-    """A sentence ending in ":" with the short lines that follow it in the passage (its list)."""
+    """A sentence ending in ":" with the lines that follow it in the passage (its list): short lines,
+    or bulleted ones of any length."""
     if not sentence.endswith(":") or (at := text.find(sentence)) < 0:
         return sentence
     items: list[str] = []
-    for line in text[at + len(sentence):].splitlines():
-        line = line.strip(" -•")
+    for raw in text[at + len(sentence):].splitlines():
+        line = raw.strip(" -•*")
         if not line:
             continue
-        if len(line) > 160 or line.endswith(":"):
+        if (len(line) > 160 and not _BULLET.match(raw)) or line.endswith(":"):
             break
         items.append(line)
     return f"{sentence} {'; '.join(items)}" if items else sentence
@@ -106,21 +110,25 @@ def answer_test(question: str) -> Callable[[str], bool] | None:
     return None
 
 
-def _general_answer(plan: QueryPlan, passages: Sequence[Passage]) -> tuple[str, list[Citation]]:
+def _general_answer(plan: QueryPlan, passages: Sequence[Passage],
+                    following: Mapping[str, str]) -> tuple[str, list[Citation]]:
     terms = content_terms(plan.search_text)
     top = passages[0].score
     chosen = [p for p in passages if p.score >= 0.5 * top][:MAX_CITATIONS]
     citations, lines = [], []
     answers = answer_test(plan.question)
     for n, p in enumerate(chosen, start=1):
-        quote = _resolution_parts(p)[1] if p.kind == "resolution" else best_sentences(p.text, terms, answers=answers)
+        quote = _resolution_parts(p)[1] if p.kind == "resolution" else best_sentences(p.text, terms, answers=answers,
+                                                                                       after=following.get(p.chunk_id, ""))
         citations.append(Citation(n, p, quote))
         lines.append(f"\"{quote}\" [{n}]")
     return "\n\n".join(lines), citations
 
 
-def compose(plan: QueryPlan, passages: Sequence[Passage], *, found: bool, notes: Sequence[str] = ()) -> Answer:
-    """An extractive answer from ranked passages; the nearest sources listed when not found."""
+def compose(plan: QueryPlan, passages: Sequence[Passage], *, found: bool, notes: Sequence[str] = (),
+            following: Mapping[str, str] | None = None) -> Answer:
+    """An extractive answer from ranked passages; the nearest sources listed when not found. `following`
+    holds, by chunk id, the text of the passage after one that ends leading into a list."""
     if not passages:
         text = "The papers do not appear to cover this." + (f" {' '.join(notes)}" if notes else "")
         return Answer(plan.question, text, False, plan, (), (), tuple(notes))
@@ -134,7 +142,7 @@ def compose(plan: QueryPlan, passages: Sequence[Passage], *, found: bool, notes:
     if plan.intent == "resolution" and any(p.kind == "resolution" for p in passages[:5]):
         body, citations = _decision_answer(plan, passages)
     if not citations:
-        body, citations = _general_answer(plan, passages)
+        body, citations = _general_answer(plan, passages, following or {})
     text = ((f"Note: {' '.join(notes)}\n\n" if notes else "") + body + "\n\nSources:\n"
             + "\n".join(cite_line(c) for c in citations))
     return Answer(plan.question, text, True, plan, tuple(citations), tuple(passages), tuple(notes))

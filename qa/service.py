@@ -20,7 +20,7 @@ from ingest.schema import Chunk, DocMeta, Resolution, date_int
 from ingest.settings import Settings
 from ingest.store import Store
 from qa.acronyms import find_acronyms
-from qa.answer import compose
+from qa.answer import MAX_CITATIONS, compose
 from qa.generate import Turn, followup_plan
 from qa.llm import build_chat_model
 from qa.quantity import asked_figure, states_figure
@@ -227,7 +227,18 @@ class BoardQA:
             # asks for a number: passages that discuss what it counts without giving one do not answer
             note = f"No passage found gives a figure for \u201c{asked.phrase}\u201d."
             return compose(plan, found.passages, found=False, notes=(*plan.warnings, note))
-        return compose(plan, found.passages, found=self._is_found(plan, found), notes=plan.warnings)
+        return compose(plan, found.passages, found=self._is_found(plan, found), notes=plan.warnings,
+                       following=self._following(found.passages[:MAX_CITATIONS]))
+
+    def _following(self, passages: Sequence[Passage]) -> dict[str, str]:
+        """The next passage of the same paper, for each passage whose last line leads into a list."""
+        chunks = self.index.chunk_map()
+        out = {}
+        for p in passages:
+            head, _, n = p.chunk_id.rpartition(":")
+            if p.text.rstrip().endswith(":") and n.isdigit() and (nxt := chunks.get(f"{head}:{int(n) + 1:04d}")):
+                out[p.chunk_id] = nxt.text
+        return out
 
     def _minutes_missing(self, plan: QueryPlan) -> bool:
         """Whether a question about what a meeting said or decided (it favours minutes) is filtered to

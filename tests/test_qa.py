@@ -385,3 +385,18 @@ def test_a_sentence_giving_what_is_asked_is_quoted_before_those_only_sharing_wor
     assert "life expectancy" not in best_sentences(text, content_terms(question))  # the first two naming groups
     assert "selected due to the considerable inequalities they face as measured by life expectancy" in best_sentences(
         text, content_terms(question), answers=answer_test(question))
+
+
+def test_a_list_that_begins_in_the_next_passage_is_quoted_with_its_lead_in(system):
+    # the guidelines' lead-in ends one passage of the report and its six bulleted components open the next
+    answer = system.ask("what are the six components of an effective neighbourhood health service?")
+    lead_in = answer.citations[0]
+    assert lead_in.passage.text.rstrip().endswith("effective neighbourhood health service:")
+    assert "Population health management" not in lead_in.passage.text
+    assert "service: Population health management; Modernised general practice;" in lead_in.quote
+    assert "Urgent neighbourhood services" in answer.text
+
+
+def test_a_list_of_long_bulleted_items_is_quoted_with_its_lead_in(system):
+    answer = system.ask("What barriers to delivering neighbourhood health did Local Trust identify?")
+    assert "identified the following barriers to delivering neighbourhood health: Lack of trust in statutory" in answer.text
