@@ -23,7 +23,7 @@ from qa.acronyms import find_acronyms
 from qa.answer import MAX_CITATIONS, compose
 from qa.generate import Turn, followup_plan
 from qa.llm import build_chat_model
-from qa.quantity import asked_figure, states_figure
+from qa.quantity import Asked, asked_figure, states_figure
 from qa.retrieve import CANDIDATES, LIST_LIMIT, Retrieval, favour_dated, list_decisions, rank_chunks, similarity
 from qa.schema import Answer, Filters, Passage, QueryPlan
 from qa.terms import content_terms, coverage, topic_terms
@@ -223,7 +223,8 @@ class BoardQA:
                     "is not recorded.")
             return compose(plan, found.passages, found=False, notes=(*plan.warnings, note))
         asked = asked_figure(plan.question)
-        if asked and not any(states_figure(p.text, asked, plan.search_text) for p in found.passages[:5]):
+        if asked and not any(states_figure(p.text, asked, plan.search_text) and self._of_place(p, plan, asked)
+                             for p in found.passages[:5]):
             # asks for a number: passages that discuss what it counts without giving one do not answer
             note = f"No passage found gives a figure for \u201c{asked.phrase}\u201d."
             return compose(plan, found.passages, found=False, notes=(*plan.warnings, note))
@@ -239,6 +240,15 @@ class BoardQA:
             if p.text.rstrip().endswith(":") and n.isdigit() and (nxt := chunks.get(f"{head}:{int(n) + 1:04d}")):
                 out[p.chunk_id] = nxt.text
         return out
+
+    def _of_place(self, p: Passage, plan: QueryPlan, asked: Asked) -> bool:
+        """Whether a passage can give a figure for the place a question names ("in Leicester City"): it is
+        from that board's papers or from no board's, or it names the place on a line giving the figure
+        (a row of an area table); another area's figure is not one for it."""
+        favoured = [b for b in self.boards if b.name in plan.boosts.boards]
+        if not favoured or p.board is None or p.board in plan.boosts.boards:
+            return True
+        return any(states_figure(p.text, asked, place) for b in favoured for place in b.places)
 
     def _minutes_missing(self, plan: QueryPlan) -> bool:
         """Whether a question about what a meeting said or decided (it favours minutes) is filtered to

@@ -90,3 +90,11 @@ def test_a_count_the_papers_do_not_give_is_declined_and_says_why(system):
     assert answer.found is False
     assert "No passage found gives a figure for \u201cbeds\u201d" in answer.text
     assert answer.citations  # the nearest sources are still listed
+
+
+def test_another_area_s_figure_does_not_answer_for_the_place_asked_about(system):
+    # the county's minutes estimate the people living with dementia in Leicestershire; none give Leicester's
+    assert "10,500 people in Leicestershire" in system.ask("How many people in Leicestershire have dementia?").text
+    answer = system.ask("How many people in Leicester have dementia?")
+    assert answer.found is False
+    assert "No passage found gives a figure for \u201cpeople\u201d" in answer.text
