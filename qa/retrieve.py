@@ -39,6 +39,7 @@ RERANK_DEPTH = 30
 DATED_BOOST = 1.5
 # For a question asking for a number, how far down a passage that gives a figure is brought up from
 FIGURE_DEPTH = 5
+REASON_REACH = 10  # how deep a passage giving a reason is looked for, for a why question
 # Questions asking why, and the words that give a reason
 _WHY = re.compile(r"\bwhy\b|\b(?:reasons?|rationale)\s+(?:for|behind|why)\b", re.I)
 _REASON = re.compile(r"\b(?:because|due\s+to|owing\s+to|reasons?\s+(?:for|why|was|is|being)|rational(?:e)?\s+(?:is|was|for)"
@@ -155,12 +156,18 @@ def figures_first(ranked: Sequence[Chunk], asked: Asked, depth: int = FIGURE_DEP
     return stating + [c for c in head if c not in stating] + list(ranked[depth:])
 
 
-def reasons_first(ranked: Sequence[Chunk], depth: int = FIGURE_DEPTH) -> list[Chunk]:
+def reasons_first(ranked: Sequence[Chunk], depth: int = FIGURE_DEPTH, reach: int = REASON_REACH) -> list[Chunk]:
     """For a question asking why, the passages among the first `depth` that give a reason ("due to",
-    "the reason for this was", "because") ahead of the rest, each group in its order."""
-    head = list(ranked[:depth])
-    giving = [c for c in head if gives_reason(c.text)]
-    return giving + [c for c in head if c not in giving] + list(ranked[depth:])
+    "the reason for this was", "because") ahead of the rest, each group in its order; then those down to
+    `reach` that give one, but never above the first passage when none of the first `depth` gives one
+    (it may give its reason in other words: "removed ... as the partnership cannot influence ...")."""
+    head = list(ranked[:reach])
+    giving = [c for c in head[:depth] if gives_reason(c.text)]
+    deeper = [c for c in head[depth:] if gives_reason(c.text)]
+    rest = [c for c in head if c not in giving and c not in deeper]
+    if not giving and deeper and rest:
+        return rest[:1] + deeper + rest[1:] + list(ranked[reach:])
+    return giving + deeper + rest + list(ranked[reach:])
 
 
 def asks_why(question: str) -> bool:
