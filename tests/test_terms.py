@@ -128,3 +128,16 @@ def test_a_question_asking_why_gets_the_passages_giving_a_reason_first():
               _passage("explains", "The reason for this was that respiratory illness was a leading cause of admissions."),
               _passage("due-to", "These groups have been selected due to the inequalities they face.")]
     assert [c.chunk_id for c in reasons_first(ranked)] == ["explains", "due-to", "describes"]
+
+
+def test_a_reason_further_down_comes_up_but_not_above_the_first_when_none_near_the_top_gives_one():
+    first = _passage("first", "The term was removed as the partnership cannot influence housing prices.")
+    fillers = [_passage(f"filler-{n}", "Other text.") for n in range(FIGURE_DEPTH - 1)]
+    deeper = _passage("deeper", "The sites were chosen because of their high admission rates.")
+    beyond = _passage("beyond", "This is due to rising demand.")
+    ranked = [first, *fillers, deeper, *[_passage(f"more-{n}", "Other text.") for n in range(10)], beyond]
+    order = [c.chunk_id for c in reasons_first(ranked)]
+    assert order[:2] == ["first", "deeper"]  # brought up from rank 6, behind the first passage
+    assert order[-1] == "beyond"  # below rank 10: left where it was
+    with_reason_on_top = [c.chunk_id for c in reasons_first([fillers[0], _passage("top-five", "Chosen due to need."), *fillers[1:], deeper])]
+    assert with_reason_on_top[:2] == ["top-five", "deeper"]
