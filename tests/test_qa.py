@@ -282,7 +282,7 @@ def test_follow_up_resolves_against_the_earlier_question(system):
 def test_a_follow_up_asking_why_finds_the_passage_giving_the_reason(system):
     # the city's delivery plan gives why its PLUS groups were selected ("due to ... life expectancy") in a
     # passage the fused ranking puts below the first five for a short follow-up
-    plan, found = system.retrieve("Why were they selected?", history=["Which Core20PLUS5 PLUS groups is the city focusing on first?"])
+    plan, found = system.retrieve("What was the reason for selecting them?", history=["Which Core20PLUS5 PLUS groups is the city focusing on first?"])
     giving = [p.rank for p in found.passages if "These groups have been selected due to" in p.text]
     assert giving and giving[0] <= 3
 

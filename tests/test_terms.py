@@ -1,6 +1,8 @@
 """Acronyms the papers define, and the reranking of fused passages by the question's words and phrases."""
 from __future__ import annotations
 
+import pytest
+
 from ingest.schema import Chunk
 from qa.acronyms import definition, expand, find_acronyms
 from qa.quantity import asked_figure
@@ -141,3 +143,13 @@ def test_a_reason_further_down_comes_up_but_not_above_the_first_when_none_near_t
     assert order[-1] == "beyond"  # below rank 10: left where it was
     with_reason_on_top = [c.chunk_id for c in reasons_first([fillers[0], _passage("top-five", "Chosen due to need."), *fillers[1:], deeper])]
     assert with_reason_on_top[:2] == ["top-five", "deeper"]
+
+
+@pytest.mark.parametrize("question, terms", [
+    ("Why were they selected?", {"selected"}),
+    ("why those ones?", set()),
+    ("What did he say about our plans for them?", {"say", "plan"}),
+])
+def test_pronouns_name_no_topic(question, terms):
+    # a follow-up's pronouns stand for the earlier question's topic, which the plan carries over
+    assert content_terms(question) == terms
