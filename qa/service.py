@@ -26,7 +26,7 @@ from qa.llm import build_chat_model
 from qa.quantity import Asked, asked_figure, states_figure
 from qa.retrieve import CANDIDATES, LIST_LIMIT, Retrieval, favour_dated, list_decisions, rank_chunks, similarity
 from qa.schema import Answer, Filters, Passage, QueryPlan
-from qa.terms import content_terms, coverage, topic_terms
+from qa.terms import content_terms, coverage, stems, topic_terms
 from qa.understand import clean_question, plan_query
 
 _DECIDED = re.compile(r"\b(?:was|were|been|has|have|had)\s+(?:\w+ly\s+)?(?:agreed|approved|endorsed|resolved|decided|ratified)\b"
@@ -36,6 +36,11 @@ _DECIDED = re.compile(r"\b(?:was|were|been|has|have|had)\s+(?:\w+ly\s+)?(?:agree
 SIM_STRONG = 0.55
 SIM_WEAK = 0.35
 MIN_COVERAGE = 0.5
+TITLE_RUN = 3  # title words in a row that name a paper in a question
+
+
+def _runs(words: Sequence[str], n: int) -> list[Sequence[str]]:
+    return [words[i:i + n] for i in range(len(words) - n + 1)]
 
 
 def _relaxed(plan: QueryPlan) -> QueryPlan:
@@ -167,6 +172,8 @@ class BoardQA:
         chunks = self.index.chunk_map()
         f = plan.filters
         allowed = None if f.is_empty() else self._select(f)
+        if allowed and f.board:
+            allowed |= self._named_papers(plan.question)
         if allowed is not None and not allowed:
             passages, best = self._hybrid(_relaxed(plan), chunks, None, k)
             # with no meeting of that date, the date is what the question is about ("the minutes of
@@ -177,6 +184,15 @@ class BoardQA:
                 return Retrieval(tuple(listed), 1.0, empty_filter=False)
         passages, best = self._hybrid(plan, chunks, allowed, k)
         return Retrieval(passages, best, empty_filter=False)
+
+    def _named_papers(self, question: str) -> set[str]:
+        """The chunks of papers of no board (a district plan, a national report) that a question names by
+        three or more words of their title in a row ("according to the North West Leicestershire plan"):
+        searched too when the question names a board, since such papers speak of boards they do not belong to."""
+        words = f" {' '.join(stems(question))} "
+        named = {d.doc_id for d in self.store.documents() if d.board is None
+                 and any(f" {' '.join(run)} " in words for run in _runs(stems(d.title), TITLE_RUN))}
+        return {cid for cid, c in self.index.chunk_map().items() if c.doc_id in named} if named else set()
 
     def _select(self, f: Filters) -> set[str]:
         """The ids of the chunks within a plan's filters."""

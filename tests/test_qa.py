@@ -287,6 +287,15 @@ def test_a_follow_up_asking_why_finds_the_passage_giving_the_reason(system):
     assert giving and giving[0] <= 3
 
 
+def test_a_paper_of_no_board_named_by_its_title_is_searched_under_the_board_named(system):
+    # the district plan (no board's paper) reports what the county board approved; the question names both
+    plan, found = system.retrieve("In the North West Leicestershire plan, how does the county board set its agenda?")
+    assert plan.filters.board == COUNTY
+    assert found.passages[0].source == "nwl-community-health-and-wellbeing-plan-2023-2026.txt"
+    assert "'do, sponsor, watch' approach" in found.passages[0].text
+    assert {p.board for p in found.passages} <= {COUNTY, None}  # the other board's papers stay filtered out
+
+
 def test_officer_search_finds_prior_resolution(system):
     answer = system.ask("prior resolutions on pandemic planning")
     assert answer.found and answer.citations[0].passage.item == "42"
