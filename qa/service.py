@@ -315,7 +315,7 @@ class BoardQA:
             # unless the question ties the decision to a meeting date: then the minutes must hold it
             reported = not dated and any(_DECIDED.search(p.text) and coverage(terms, p.text) >= MIN_COVERAGE for p in found.passages[:3])
             return recorded or reported
-        cover = max(coverage(terms, p.text) for p in found.passages[:3])
+        cover = max(coverage(terms, f"{p.item_title or ''} {p.text}") for p in found.passages[:3])
         return found.best_similarity >= SIM_STRONG or (found.best_similarity >= SIM_WEAK and cover >= MIN_COVERAGE)
 
     def _no_papers_note(self, plan: QueryPlan) -> str:

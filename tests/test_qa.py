@@ -302,6 +302,13 @@ def test_officer_search_finds_prior_resolution(system):
     assert "Local Resilience Forum" in answer.text
 
 
+def test_an_officer_search_naming_the_item_s_title_is_answered(system):
+    # "terms of reference" is in the item's title, not in the passage on the ICB's seats: the title counts
+    answer = system.ask("county HWB terms of reference change ICB membership")
+    assert answer.found
+    assert answer.citations[0].passage.item_title == "Health and Wellbeing Board Terms of Reference Review"
+
+
 def test_nonsense_is_not_answered(system):
     assert system.ask("what is the airspeed velocity of an unladen swallow?").found is False
 
