@@ -186,12 +186,24 @@ def context_header(meta: DocMeta, *, item: str | None = None, item_title: str | 
     return " | ".join(p for p in parts if p)
 
 
+def chunk_id(doc_id: str, n: int) -> str:
+    """A chunk's id: its document's id and its place in the document."""
+    return f"{doc_id}:{n:04d}"
+
+
+def next_chunk_id(chunk_id_: str) -> str | None:
+    """The id of the chunk after this one in its document (which may not exist); None for an id not
+    made by `chunk_id`."""
+    doc_id, _, n = chunk_id_.rpartition(":")
+    return chunk_id(doc_id, int(n) + 1) if n.isdigit() else None
+
+
 def _make(meta: DocMeta, n: int, lines: list[Line], *, kind: str, priorities: Sequence[Priority],
           item: str | None, item_title: str | None, section: str | None = None, text: str | None = None) -> Chunk:
     body = text if text is not None else "\n".join(line.text for line in lines)
     header = context_header(meta, item=item, item_title=item_title, section=section)
     page = next((line.page for line in lines if line.page is not None), None)
-    return Chunk(chunk_id=f"{meta.doc_id}:{n:04d}", text=body, header=header, kind=kind, source=meta.source,
+    return Chunk(chunk_id=chunk_id(meta.doc_id, n), text=body, header=header, kind=kind, source=meta.source,
                  doc_id=meta.doc_id, doc_title=meta.title, doc_type=meta.doc_type, board=meta.board,
                  meeting_date=meta.meeting_date, pack_date=meta.pack_date, period=meta.period,
                  item=item, item_title=item_title, page=page, priority=keyword_tags(f"{header}\n{body}", priorities),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from itertools import pairwise
@@ -151,9 +151,7 @@ def figures_first(ranked: Sequence[Chunk], asked: Asked, depth: int = FIGURE_DEP
     what it counts ahead of those that only discuss it, each group in its order. The topic is left to the
     ranking: asking for it on the figure's line too (as the answer check does) measured worse, since a
     paper names its district once, not beside each count."""
-    head = list(ranked[:depth])
-    stating = [c for c in head if states_figure(c.text, asked)]
-    return stating + [c for c in head if c not in stating] + list(ranked[depth:])
+    return _giving_first(ranked, lambda c: states_figure(c.text, asked), depth, depth)
 
 
 def reasons_first(ranked: Sequence[Chunk], depth: int = FIGURE_DEPTH, reach: int = REASON_REACH) -> list[Chunk]:
@@ -161,9 +159,16 @@ def reasons_first(ranked: Sequence[Chunk], depth: int = FIGURE_DEPTH, reach: int
     "the reason for this was", "because") ahead of the rest, each group in its order; then those down to
     `reach` that give one, but never above the first passage when none of the first `depth` gives one
     (it may give its reason in other words: "removed ... as the partnership cannot influence ...")."""
+    return _giving_first(ranked, lambda c: gives_reason(c.text), depth, reach)
+
+
+def _giving_first(ranked: Sequence[Chunk], gives: Callable[[Chunk], bool], depth: int, reach: int) -> list[Chunk]:
+    """The passages among the first `depth` that give what is asked ahead of the rest, then those that
+    give it down to `reach`, each group in its order; when none of the first `depth` gives it, the first
+    passage stays first."""
     head = list(ranked[:reach])
-    giving = [c for c in head[:depth] if gives_reason(c.text)]
-    deeper = [c for c in head[depth:] if gives_reason(c.text)]
+    giving = [c for c in head[:depth] if gives(c)]
+    deeper = [c for c in head[depth:] if gives(c)]
     rest = [c for c in head if c not in giving and c not in deeper]
     if not giving and deeper and rest:
         return rest[:1] + deeper + rest[1:] + list(ranked[reach:])

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from index import BoardIndex, SyncReport, embed_texts, load_embedder
 from index import Filters as IndexFilters
+from ingest.chunk import next_chunk_id
 from ingest.dates import mentions_between
 from ingest.pipeline import FileResult, ingest_paths
 from ingest.priority import keyword_tags, merge_tags, similarity_tags
@@ -252,8 +253,7 @@ class BoardQA:
         chunks = self.index.chunk_map()
         out = {}
         for p in passages:
-            head, _, n = p.chunk_id.rpartition(":")
-            if p.text.rstrip().endswith(":") and n.isdigit() and (nxt := chunks.get(f"{head}:{int(n) + 1:04d}")):
+            if p.text.rstrip().endswith(":") and (nxt := chunks.get(next_chunk_id(p.chunk_id) or "")):
                 out[p.chunk_id] = nxt.text
         return out
 
@@ -261,10 +261,10 @@ class BoardQA:
         """Whether a passage can give a figure for the place a question names ("in Leicester City"): it is
         from that board's papers or from no board's, or it names the place on a line giving the figure
         (a row of an area table); another area's figure is not one for it."""
-        favoured = [b for b in self.boards if b.name in plan.boosts.boards]
-        if not favoured or p.board is None or p.board in plan.boosts.boards:
+        if not plan.boosts.boards or p.board is None or p.board in plan.boosts.boards:
             return True
-        return any(states_figure(p.text, asked, place) for b in favoured for place in b.places)
+        favoured = [b for b in self.boards if b.name in plan.boosts.boards]
+        return not favoured or any(states_figure(p.text, asked, place) for b in favoured for place in b.places)
 
     def _minutes_missing(self, plan: QueryPlan) -> bool:
         """Whether a question about what a meeting said or decided (it favours minutes) is filtered to
