@@ -17,6 +17,7 @@ from ingest.schema import BoardDocument, Chunk, DocMeta, Line, MinuteItem
 MAX_CHARS = 1100
 MIN_CHARS = 250
 LIST_ITEMS = 3  # heading-like lines in a row that make a list
+LED_ITEMS = 2  # as many right after a lead-in (a line ending ":"); one alone may be the next section's heading
 PART_WORDS = 8  # a part's title is short; a longer heading-like line is a sentence
 _HEADING = re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+)?[A-Z][^.!?]{2,80}$")
 _CAPTION = re.compile(r"^\W*(?:Table|Figure|Chart)\s+\d+[a-z]?\s*[:.–-]", re.IGNORECASE)
@@ -96,21 +97,27 @@ def blocks(lines: Sequence[Line]) -> list[_Block]:
 
 def _lists(blocks_: list[_Block]) -> list[_Block]:
     """Three or more heading-like lines in a row that open with the same word ("Year 1 – Cancer
-    Prevention", "Year 2 – Dementia", ...) are the items of a list, not headings one under another."""
+    Prevention", "Year 2 – Dementia", ...) are the items of a list, not headings one under another;
+    so are fewer right after a lead-in ("we will also focus on two additional issues:" then "Focus 5:
+    ...", "Focus 6: ..."): two, or one whose list goes on in a longer item opening with the same word.
+    That keeps a short list with the line that introduces it."""
     out: list[_Block] = []
     run: list[_Block] = []
 
-    def flush() -> None:
-        out.extend([_Block([line for item in run for line in item.lines], "para")] if len(run) >= LIST_ITEMS else run)
+    def flush(after: _Block | None) -> None:
+        led = bool(out) and out[-1].text.rstrip().endswith(":")
+        goes_on = after is not None and bool(run) and _first_word(after) == _first_word(run[0])
+        listed = len(run) >= LIST_ITEMS or (led and (len(run) >= LED_ITEMS or goes_on))
+        out.extend([_Block([line for item in run for line in item.lines], "para")] if run and listed else run)
         run.clear()
 
     for block in blocks_:
         if block.kind == "heading" and run and _first_word(block) == _first_word(run[0]):
             run.append(block)
             continue
-        flush()
+        flush(block)
         (run if block.kind == "heading" else out).append(block)
-    flush()
+    flush(None)
     return out
 
 

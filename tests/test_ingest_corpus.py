@@ -182,6 +182,25 @@ def test_a_list_of_short_lines_stays_under_its_heading(corpus_store):
     assert chunk.header.endswith("6.5 Agreed priorities and phasing")
 
 
+def test_a_short_list_stays_with_the_line_that_leads_into_it(corpus_store):
+    """Two heading-like items after a lead-in ("we will also focus on two additional issues:") are that
+    lead-in's list: they do not open a passage of their own, cut off from the line that says what they are."""
+    chunks = [c for c in corpus_store.chunks() if "Focus 5: Co-ordinated action on the Cost-of-Living crisis" in c.text]
+    assert chunks
+    for chunk in chunks:
+        lead_in = "In the shorter term (2022-2024) we will also focus on two additional issues:"
+        if lead_in in chunk.text:
+            assert chunk.text.index(lead_in) < chunk.text.index("Focus 5:")
+    assert any("we will also focus on two additional issues:\nFocus 5:" in c.text for c in chunks)
+    lines = [Line(text) for text in ("We will also focus on two issues:", "", "Focus 5: Cost of living", "",
+                                     "Focus 6: Access to services")]
+    listed = blocks(lines)[-1]  # the lead-in may head a section itself; its items are one block under it
+    assert listed.kind == "para" and listed.text == "Focus 5: Cost of living\nFocus 6: Access to services"
+    no_lead_in = [Line(text) for text in ("The board met twice.", "", "Focus 5: Cost of living", "",
+                                          "Focus 6: Access to services")]
+    assert [b.kind for b in blocks(no_lead_in)] == ["para", "heading", "heading"]
+
+
 def test_headings_one_under_another_stay_headings():
     lines = [Line(text) for text in ("Purpose of the Report", "", "Background", "", "Current Position", "",
                                      "The board met three times this year and agreed the plan.")]
