@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -29,7 +30,11 @@ ANY_PAPER_FACTS = ("request",)
 # Reranking of the best fused candidates: the share of the question's words a passage holds (each
 # word weighted by how few of the candidates hold it), and of its two-word phrases ("quintile 1",
 # "running cost") found as phrases; set on the eval set's halves.
-RERANK = {"words": 1.0, "phrases": 1.0}
+RERANK = {"words": 1.0, "phrases": 1.0, "series": 1.0}
+# Items of a series, labelled by a word and a number at the start of a line ("Focus 1: Reducing Health
+# Inequalities", "Year 2 – Dementia", "Enabler 3: Good Governance"); captions and versions are no series.
+_SERIES_ITEM = re.compile(r"^\W{0,3}([A-Za-z]{3,})\s+(?:\d{1,2}[a-z]?|[IVX]{1,4})\s*[:.–—-]", re.M)
+_NOT_SERIES = frozenset({"figure", "table", "chart", "appendix", "version", "page", "item", "minute", "paragraph"})
 # How many of the fused candidates the rerank looks at before the top k are kept: with only the top 10,
 # a passage that holds the question's words but sat 11th-20th after fusion never got the chance
 # (measured flat from 20 to 100: hit@5 0.898 -> 0.907, hit@10 0.907 -> 0.926, no question lower).
@@ -44,6 +49,14 @@ REASON_REACH = 10  # how deep a passage giving a reason is looked for, for a why
 _WHY = re.compile(r"\bwhy\b|\b(?:reasons?|rationale)\s+(?:for|behind|why)\b", re.I)
 _REASON = re.compile(r"\b(?:because|due\s+to|owing\s+to|reasons?\s+(?:for|why|was|is|being)|rational(?:e)?\s+(?:is|was|for)"
                      r"|as\s+a\s+result\s+of|in\s+order\s+to|on\s+the\s+grounds)\b", re.I)
+# Questions asking who, and a line naming a person: a title and a name ("Mr. M. Squires", "Councillor
+# Dempster", "Dr A Patel") or a name with the body they are from or their post ("Emma Knight (North West
+# Leicestershire District Council)", "Chris Burgin, Director of Housing"); "Care Board (ICB)" is no person.
+_WHO = re.compile(r"(?:^\W*|[-–—:,]\s*)(?:and\s+|so\s+|but\s+|then\s+)?who(?:'s|m)?\b", re.I)
+_PERSON = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Miss|Mx|Cllr|Councillor|Prof|Professor|Sir|Dame)\.?\s+[A-Z]"
+                     r"|\b[A-Z][a-z]+(?:\s+[A-Z]\.?)?\s+[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)?(?:\s*\((?![A-Z]{2,8}\))|,\s+(?:[A-Z][a-z]+\s+){0,3}"
+                     r"(?:Director|Chief|Head|Consultant|Manager|Lead|Officer|Chair|Executive|Mayor|Member|Councillor)\b)")
+PERSON_LINE = 300  # characters: a longer line is a paragraph, whose names need not be beside the topic
 # A meeting's decisions listed whole (a council meeting rarely takes more than a few dozen)
 LIST_LIMIT = 40
 
@@ -133,8 +146,9 @@ def rank_chunks(plan: QueryPlan, chunks: Mapping[str, Chunk], *, keyword: Sequen
     found = {cid: stems(chunks[cid].indexed_text) for _, cid in candidates}
     weights = word_weights(wanted, found.values())
     others = [(set(stems(lay)), [set(stems(term)) for term in terms]) for lay, terms in plan.alternates]
-    top = sorted(((score * term_match(wanted, found[cid], weights, others), cid) for score, cid in candidates),
-                 reverse=True)[:k]
+    top = sorted(((score * term_match(wanted, found[cid], weights, others)
+                   * (1.0 + RERANK["series"] * bool(series_labels(chunks[cid].text) & set(wanted))), cid)
+                  for score, cid in candidates), reverse=True)[:k]
     ranked = [chunks[cid] for _, cid in top]
     if plan.intent == "resolution":
         ranked = decisions_first(ranked)
@@ -142,6 +156,8 @@ def rank_chunks(plan: QueryPlan, chunks: Mapping[str, Chunk], *, keyword: Sequen
         ranked = figures_first(ranked, asked)
     if asks_why(plan.question):
         ranked = reasons_first(ranked)
+    if asks_who(plan.question):
+        ranked = names_first(ranked, stems(plan.question))
     scores = {cid: score for score, cid in top}
     return [to_passage(rank, scores[c.chunk_id], c) for rank, c in enumerate(ranked, start=1)]
 
@@ -173,6 +189,25 @@ def _giving_first(ranked: Sequence[Chunk], gives: Callable[[Chunk], bool], depth
     if not giving and deeper and rest:
         return rest[:1] + deeper + rest[1:] + list(ranked[reach:])
     return giving + deeper + rest + list(ranked[reach:])
+
+
+def names_first(ranked: Sequence[Chunk], topic: Sequence[str], depth: int = FIGURE_DEPTH) -> list[Chunk]:
+    """For a question asking who, the passages among the first `depth` that name a person on a line
+    holding a word of the question ("Obesity/ Overweight  Emma Knight (...)" for "who leads the obesity
+    priority") ahead of those that only discuss the topic, each group in its order."""
+    return _giving_first(ranked, lambda c: names_person(c.text, topic), depth, depth)
+
+
+def asks_who(question: str) -> bool:
+    return bool(_WHO.search(question))
+
+
+def names_person(text: str, topic: Sequence[str]) -> bool:
+    """Whether a line of a passage names a person beside a word of the topic: a table row, a contact or
+    attendance line, a sentence; not anywhere in a paragraph a PDF gave as one line."""
+    words = set(topic)
+    return any(len(line) <= PERSON_LINE and _PERSON.search(line) and words & set(stems(line))
+               for line in text.splitlines())
 
 
 def asks_why(question: str) -> bool:
@@ -221,6 +256,13 @@ def term_match(wanted: Sequence[str], found: Sequence[str], weights: Mapping[str
     pairs = set(pairwise(wanted))
     phrases = len(pairs & set(pairwise(found))) / len(pairs) if pairs else 0.0
     return 1.0 + RERANK["words"] * words + RERANK["phrases"] * phrases
+
+
+def series_labels(text: str) -> set[str]:
+    """The stems of the words that label two or more items of a series in a passage: a question that
+    names the label ("the strategy's focus areas", "the year one priorities") asks for that series."""
+    labels = Counter(m.lower() for m in _SERIES_ITEM.findall(text))
+    return {stem for word, n in labels.items() if n >= 2 and word not in _NOT_SERIES for stem in stems(word)}
 
 
 def similarity(vector: Sequence[tuple[str, float]], passages: Sequence[Passage], top: int = 3) -> float:

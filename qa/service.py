@@ -259,11 +259,16 @@ class BoardQA:
 
     def _of_place(self, p: Passage, plan: QueryPlan, asked: Asked) -> bool:
         """Whether a passage can give a figure for the place a question names ("in Leicester City"): it is
-        from that board's papers or from no board's, or it names the place on a line giving the figure
-        (a row of an area table); another area's figure is not one for it."""
-        if not plan.boosts.boards or p.board is None or p.board in plan.boosts.boards:
+        from that board's papers, or from no board's and names the place (by a proper name, in the passage
+        or its paper's title), or it names the place on a line giving the figure (a row of an area table);
+        another area's figure, or a national one, is not one for it."""
+        if not plan.boosts.boards or p.board in plan.boosts.boards:
             return True
         favoured = [b for b in self.boards if b.name in plan.boosts.boards]
+        if p.board is None:  # a paper of no board (a national report) speaks of the place by its name
+            text = self.index.chunk(p.chunk_id).indexed_text
+            return not favoured or any(re.search(rf"\b{re.escape(place)}\b", text)
+                                       for b in favoured for place in b.places if place[:1].isupper())
         return not favoured or any(states_figure(p.text, asked, place) for b in favoured for place in b.places)
 
     def _minutes_missing(self, plan: QueryPlan) -> bool:

@@ -9,7 +9,7 @@ STOPWORDS = frozenset("""a an and are as at be been by did do does for from had 
 their there these this those to was were what when where which who why will with would about any board boards
 resolved resolve resolution resolutions decided decide decision agreed agree approved approve meeting
 tell me please there many much they them he she him her his we us our you your one ones""".split())
-_WORD = re.compile(r"[a-z0-9][a-z0-9'/&-]*")  # "a&e" is one word
+_WORD = re.compile(r"[a-z0-9](?:[a-z0-9'/&-]*[a-z0-9])?")  # "a&e" is one word, "obesity/ overweight" two
 _POSSESSIVE = re.compile(r"'s?$")  # "the city's" and "the ICBs'" are the city and the ICBs
 
 

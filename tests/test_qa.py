@@ -296,6 +296,27 @@ def test_a_paper_of_no_board_named_by_its_title_is_searched_under_the_board_name
     assert {p.board for p in found.passages} <= {COUNTY, None}  # the other board's papers stay filtered out
 
 
+def test_a_question_naming_a_series_finds_the_passage_listing_it(system):
+    # the draft LLR strategy lists its focus areas as "Focus 1: ...", "Focus 2: ..."; the passage holding the
+    # list shares few words with the question and the embedding model does not rank it near the top
+    plan, found = system.retrieve("Which areas of focus does the LLR integrated care strategy set out?")
+    assert "Focus 1: Reducing Health Inequalities" in found.passages[0].text
+
+
+def test_a_question_asking_who_leads_gets_the_passage_naming_the_lead(system):
+    answer = system.ask("Who leads the cancer prevention priority in the North West Leicestershire plan?")
+    assert answer.found
+    assert "Dr A Patel (Markfield Medical Centre)" in answer.passages[0].text
+    assert "Dr A Patel" in answer.text
+
+
+def test_a_national_figure_does_not_answer_for_the_place_asked_about(system):
+    # the national report gives a number of Neighbourhood Health Centres for the country, never for Leicester
+    assert system.ask("How many neighbourhood health centres are planned nationally?").found is True
+    answer = system.ask("How many neighbourhood health centres are planned for Leicester?")
+    assert answer.found is False
+
+
 def test_officer_search_finds_prior_resolution(system):
     answer = system.ask("prior resolutions on pandemic planning")
     assert answer.found and answer.citations[0].passage.item == "42"

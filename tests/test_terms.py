@@ -6,7 +6,8 @@ import pytest
 from ingest.schema import Chunk
 from qa.acronyms import definition, expand, find_acronyms
 from qa.quantity import asked_figure
-from qa.retrieve import FIGURE_DEPTH, decisions_first, figures_first, reasons_first, term_match, word_weights
+from qa.retrieve import (FIGURE_DEPTH, asks_who, decisions_first, figures_first, names_first, names_person, reasons_first,
+                         series_labels, term_match, word_weights)
 from qa.terms import content_terms, stems
 from qa.understand import plan_query
 
@@ -130,6 +131,41 @@ def test_a_question_asking_why_gets_the_passages_giving_a_reason_first():
               _passage("explains", "The reason for this was that respiratory illness was a leading cause of admissions."),
               _passage("due-to", "These groups have been selected due to the inequalities they face.")]
     assert [c.chunk_id for c in reasons_first(ranked)] == ["explains", "due-to", "describes"]
+
+
+def test_a_question_asking_who_gets_the_passages_naming_someone_beside_its_topic_first():
+    topic = stems("Who is leading the obesity priority?")
+    ranked = [_passage("discusses", "Obesity rates are higher than the England average."),
+              _passage("other-lead", "1\tCancer Prevention\tDr A Patel (Markfield Medical Centre)"),
+              _passage("names", "1\tObesity/ Overweight\tEmma Knight (North West Leicestershire District Council)")]
+    assert [c.chunk_id for c in names_first(ranked, topic)] == ["names", "discusses", "other-lead"]
+    assert names_person("Councillor Dempster (Chair) opened the item on obesity.", topic)
+    assert names_person("Chris Burgin, Director of Housing, presented the obesity report.", topic)
+    # a body's acronym, a term in brackets, or a name far along a paragraph given as one line is no person
+    assert not names_person("The Integrated Care Board (ICB) leads on obesity.", topic)
+    assert not names_person("obesity " + "and more words " * 30 + "Emma Knight (Council)", topic)
+
+
+@pytest.mark.parametrize("question, who", [
+    ("who is leading the mental health one?", True), ("and who would chair it?", True),
+    ("Talking Therapies records - who is following up?", True),
+    ("On the county side rather than the city, who has the power to approve it?", True),
+    ("Do most people who go into recovery beds return home?", False), ("Whose minutes were confirmed?", False),
+])
+def test_questions_asking_who(question, who):
+    assert asks_who(question) is who
+
+
+def test_a_series_is_labelled_by_the_word_its_items_open_with():
+    text = "We will focus on:\nFocus 1: Reducing Health Inequalities\nFocus 2: Preventing illness\nFigure 1: Map\nFigure 2: Chart"
+    assert series_labels(text) == set(stems("focus"))  # captions are no series
+    assert series_labels("Year 1 – Cancer Prevention\nYear 2 – Dementia") == set(stems("year"))
+    assert series_labels("Focus 1: Reducing Health Inequalities") == set()  # one item is no series
+
+
+def test_a_word_does_not_end_in_a_slash_or_hyphen():
+    assert stems("Obesity/ Overweight") == stems("obesity overweight")
+    assert stems("a&e 2025/26 short-term") == ["a&e", "2025/26", "short-term"]
 
 
 def test_a_reason_further_down_comes_up_but_not_above_the_first_when_none_near_the_top_gives_one():
