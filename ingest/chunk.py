@@ -105,7 +105,7 @@ def _lists(blocks_: list[_Block]) -> list[_Block]:
     run: list[_Block] = []
 
     def flush(after: _Block | None) -> None:
-        led = bool(out) and out[-1].text.rstrip().endswith(":")
+        led = bool(out) and leads_in(out[-1].text)
         goes_on = after is not None and bool(run) and _first_word(after) == _first_word(run[0])
         listed = len(run) >= LIST_ITEMS or (led and (len(run) >= LED_ITEMS or goes_on))
         out.extend([_Block([line for item in run for line in item.lines], "para")] if run and listed else run)
@@ -119,6 +119,11 @@ def _lists(blocks_: list[_Block]) -> list[_Block]:
         (run if block.kind == "heading" else out).append(block)
     flush(None)
     return out
+
+
+def leads_in(text: str) -> bool:
+    """Whether a text ends leading into what follows ("we will focus on:")."""
+    return text.rstrip().endswith(":")
 
 
 def _first_word(block: _Block) -> str:
@@ -164,7 +169,7 @@ def _part(heads: list[str]) -> str | None:
     if len(heads) != 2:
         return None
     title = heads[0]
-    return title if len(title.split()) <= PART_WORDS and not title.rstrip().endswith(":") else None
+    return title if len(title.split()) <= PART_WORDS and not leads_in(title) else None
 
 
 def _split_block(block: _Block) -> list[list[Line]]:

@@ -142,12 +142,13 @@ def rank_chunks(plan: QueryPlan, chunks: Mapping[str, Chunk], *, keyword: Sequen
     fused = rrf({"keyword": keep, "vector": vkeep})
     scored = sorted(((score * boost(chunks[cid], plan.boosts), cid) for cid, score in fused.items()), reverse=True)
     wanted = stems(plan.search_text)
+    named = set(wanted)
     candidates = scored[:max(k, RERANK_DEPTH)]
     found = {cid: stems(chunks[cid].indexed_text) for _, cid in candidates}
     weights = word_weights(wanted, found.values())
     others = [(set(stems(lay)), [set(stems(term)) for term in terms]) for lay, terms in plan.alternates]
     top = sorted(((score * term_match(wanted, found[cid], weights, others)
-                   * (1.0 + RERANK["series"] * bool(series_labels(chunks[cid].text) & set(wanted))), cid)
+                   * (1.0 + RERANK["series"] * bool(series_labels(chunks[cid].text) & named)), cid)
                   for score, cid in candidates), reverse=True)[:k]
     ranked = [chunks[cid] for _, cid in top]
     if plan.intent == "resolution":

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from index import BoardIndex, SyncReport, embed_texts, load_embedder
 from index import Filters as IndexFilters
-from ingest.chunk import next_chunk_id
+from ingest.chunk import leads_in, next_chunk_id
 from ingest.dates import mentions_between
 from ingest.pipeline import FileResult, ingest_paths
 from ingest.priority import keyword_tags, merge_tags, similarity_tags
@@ -253,7 +253,7 @@ class BoardQA:
         chunks = self.index.chunk_map()
         out = {}
         for p in passages:
-            if p.text.rstrip().endswith(":") and (nxt := chunks.get(next_chunk_id(p.chunk_id) or "")):
+            if leads_in(p.text) and (nxt := chunks.get(next_chunk_id(p.chunk_id) or "")):
                 out[p.chunk_id] = nxt.text
         return out
 
@@ -265,11 +265,13 @@ class BoardQA:
         if not plan.boosts.boards or p.board in plan.boosts.boards:
             return True
         favoured = [b for b in self.boards if b.name in plan.boosts.boards]
+        if not favoured:
+            return True
         if p.board is None:  # a paper of no board (a national report) speaks of the place by its name
             text = self.index.chunk(p.chunk_id).indexed_text
-            return not favoured or any(re.search(rf"\b{re.escape(place)}\b", text)
-                                       for b in favoured for place in b.places if place[:1].isupper())
-        return not favoured or any(states_figure(p.text, asked, place) for b in favoured for place in b.places)
+            return any(re.search(rf"\b{re.escape(place)}\b", text)
+                       for b in favoured for place in b.places if place[:1].isupper())
+        return any(states_figure(p.text, asked, place) for b in favoured for place in b.places)
 
     def _minutes_missing(self, plan: QueryPlan) -> bool:
         """Whether a question about what a meeting said or decided (it favours minutes) is filtered to
