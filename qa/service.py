@@ -27,11 +27,14 @@ from qa.llm import build_chat_model
 from qa.quantity import Asked, asked_figure, states_figure
 from qa.retrieve import CANDIDATES, LIST_LIMIT, Retrieval, favour_dated, list_decisions, rank_chunks, similarity
 from qa.schema import Answer, Filters, Passage, QueryPlan
-from qa.terms import content_terms, coverage, stems, topic_terms
+from qa.terms import coverage, stems, topic_terms
 from qa.understand import clean_question, plan_query
 
-_DECIDED = re.compile(r"\b(?:was|were|been|has|have|had)\s+(?:\w+ly\s+)?(?:agreed|approved|endorsed|resolved|decided|ratified)\b"
-                      r"|\b(?:Board|Committee|Partnership|Council)\s+(?:agreed|approved|endorsed|resolved|decided)\b")
+# a decision reported as taken: "was approved", "the board approved", "the ICB agreed to", "has signed off"
+_DECISION_VERB = r"(?:\w+ly\s+)?(?:agreed|approved|endorsed|resolved|decided|ratified|signed\s+off)\b"
+_DECIDED = re.compile(rf"\b(?:was|were|been|has|have|had)\s+{_DECISION_VERB}"
+                      rf"|\b(?i:board|committee|partnership|council|cabinet|executive|group|members)\s+{_DECISION_VERB}"
+                      rf"|\b[A-Z][A-Z&]{{1,9}}s?\s+{_DECISION_VERB}")  # an acronym's body: "the CFP approved"
 
 # Evidence thresholds for `found`, set from the eval set's answerable vs unanswerable questions.
 SIM_STRONG = 0.55
@@ -57,6 +60,11 @@ def _lists_decisions(plan: QueryPlan) -> bool:
     """A decision question with no topic ("what did the board resolve in December 2025?") asks for
     all the decisions within its filters."""
     return plan.intent == "resolution" and not topic_terms(plan.search_text) and not plan.filters.is_empty()
+
+
+def _within(day: str | None, f: Filters) -> bool:
+    """Whether an ISO date lies within a filter's dates."""
+    return bool(day) and (not f.date_from or day >= f.date_from.isoformat()) and (not f.date_to or day <= f.date_to.isoformat())
 
 
 def _announces(chunk: Chunk, day: date | None) -> bool:
@@ -303,7 +311,6 @@ class BoardQA:
         its topic (only minutes hold decisions; a report's recommendation is not one)."""
         if not found.passages:
             return False
-        terms = content_terms(plan.search_text)
         if plan.intent == "resolution" and not topic_terms(plan.search_text):
             # all of a meeting's decisions: only from the meeting asked about, never another one
             return not found.empty_filter and any(p.kind == "resolution" for p in found.passages[:5])
@@ -313,16 +320,18 @@ class BoardQA:
             # no meeting of that date is in the index: only a later paper reporting a decision taken then answers
             chunks = self.index.chunk_map()
             return any(mentions_between(p.text, f.date_from, f.date_to) and not _announces(chunks[p.chunk_id], f.date_from)
-                       and (p.kind == "resolution" or _DECIDED.search(p.text)) and coverage(terms, p.text) >= MIN_COVERAGE
+                       and (p.kind == "resolution" or _DECIDED.search(p.text)) and coverage(plan.search_text, p.text) >= MIN_COVERAGE
                        for p in found.passages[:3])
         if plan.intent == "resolution":
-            recorded = any(p.kind == "resolution" and coverage(terms, f"{p.item_title} {p.text}") >= MIN_COVERAGE
+            recorded = any(p.kind == "resolution" and coverage(plan.search_text, f"{p.item_title} {p.text}") >= MIN_COVERAGE
                            for p in found.passages[:5])
-            # a decision reported in a paper ("In December 2024, the Board approved ...") counts too,
-            # unless the question ties the decision to a meeting date: then the minutes must hold it
-            reported = not dated and any(_DECIDED.search(p.text) and coverage(terms, p.text) >= MIN_COVERAGE for p in found.passages[:3])
+            # a decision reported in a paper ("In December 2024, the Board approved ...") counts too; when the
+            # question ties it to a meeting date, only that meeting's minutes may ("the ICB agreed to look into this")
+            reported = any(_DECIDED.search(p.text) and coverage(plan.search_text, p.text) >= MIN_COVERAGE
+                           and (not dated or (p.doc_type == "minutes" and _within(p.meeting_date, f)))
+                           for p in found.passages[:3])
             return recorded or reported
-        cover = max(coverage(terms, f"{p.item_title or ''} {p.text}") for p in found.passages[:3])
+        cover = max(coverage(plan.search_text, f"{p.item_title or ''} {p.text}") for p in found.passages[:3])
         return found.best_similarity >= SIM_STRONG or (found.best_similarity >= SIM_WEAK and cover >= MIN_COVERAGE)
 
     def _no_papers_note(self, plan: QueryPlan) -> str:

@@ -317,6 +317,15 @@ def test_a_national_figure_does_not_answer_for_the_place_asked_about(system):
     assert answer.found is False
 
 
+def test_a_decision_by_another_body_recorded_in_the_minutes_of_the_meeting_asked_about_answers(system):
+    # the December 2025 minutes record the ICB agreeing to act, in the discussion, not in a RESOLVED block
+    answer = system.ask("At the December 2025 meeting, what did the Integrated Care Board agree to do about "
+                        "Talking Therapies access to NHS records?")
+    assert answer.found
+    assert "The Integrated Care Board agreed to look into this issue" in answer.text
+    assert answer.citations[0].passage.meeting_date == "2025-12-04"
+
+
 def test_officer_search_finds_prior_resolution(system):
     answer = system.ask("prior resolutions on pandemic planning")
     assert answer.found and answer.citations[0].passage.item == "42"
