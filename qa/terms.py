@@ -29,11 +29,13 @@ def topic_terms(text: str) -> set[str]:
     return content_terms(text) - _LIGHT_VERBS
 
 
-def coverage(question_terms: set[str], text: str) -> float:
-    """The share of the question's content words that a passage contains."""
-    if not question_terms:
+def coverage(question: str, text: str) -> float:
+    """The share of a question's content words that a passage contains, stemmed ("proposed" meets
+    "proposals", "focusing" meets "focus")."""
+    wanted = set(stems(question))
+    if not wanted:
         return 0.0
-    return len(question_terms & content_terms(text)) / len(question_terms)
+    return len(wanted & set(stems(text))) / len(wanted)
 
 
 def stems(text: str) -> list[str]:

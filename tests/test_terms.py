@@ -8,7 +8,7 @@ from qa.acronyms import definition, expand, find_acronyms
 from qa.quantity import asked_figure
 from qa.retrieve import (FIGURE_DEPTH, asks_who, decisions_first, figures_first, names_first, names_person, reasons_first,
                          series_labels, term_match, word_weights)
-from qa.terms import content_terms, stems
+from qa.terms import content_terms, coverage, stems
 from qa.understand import plan_query
 
 
@@ -189,3 +189,9 @@ def test_a_reason_further_down_comes_up_but_not_above_the_first_when_none_near_t
 def test_pronouns_name_no_topic(question, terms):
     # a follow-up's pronouns stand for the earlier question's topic, which the plan carries over
     assert content_terms(question) == terms
+
+
+def test_coverage_meets_other_forms_of_a_word():
+    assert coverage("proposed governance changes", "These proposals for changes to the CFP governance") == 1.0
+    assert coverage("focusing on groups", "three PLUS groups for focus") == 1.0
+    assert coverage("previously approved change", "Previous Decision") == 0.5  # "approved" is no content word
