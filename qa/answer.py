@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 
+from ingest.facts import facts
 from qa.quantity import asked_figure, states_figure
 from qa.retrieve import asks_why, gives_reason, minute_order
 from qa.schema import Answer, Citation, Passage, QueryPlan
@@ -13,15 +14,17 @@ from qa.terms import content_terms, topic_terms
 MAX_CITATIONS = 3
 _BULLET = re.compile(r"\s*[-•*]\s")  # a list item's marker
 ANSWERS_BONUS = 1  # a sentence giving what is asked (a figure, a reason) counts as sharing one more word
+FACT_BONUS = 10  # a line stating the meeting fact asked for (the venue, the chair) is quoted first: it shares few words
 # sentences end at a full stop before a capital, or at a line break, unless the line breaks mid-sentence
 # ("... per week, and" / "8 are open for 100 hours.": a PDF's broken line)
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+(?=[A-Z(\"'])|(?<![a-z,])\n+|\n+(?![a-z0-9])")
 
 
 def best_sentences(text: str, terms: set[str], limit: int = 2, answers: Callable[[str], bool] | None = None,
-                   after: str = "") -> str:
+                   after: str = "", states: Callable[[str], bool] | None = None) -> str:
     """The sentences of a passage that share most words with the question, in their order; those that
-    give what the question asks for (`answers`: a figure, a reason) before those that only share words.
+    give what the question asks for (`answers`: a figure, a reason) before those that only share words,
+    and those stating the meeting fact asked for (`states`: "Location: County Hall") before all.
     A sentence leading into a list ("... two additional issues:") brings the list with it, from `after`
     (the passage that follows) when the list begins there."""
     sentences = [s.strip(" -•") for s in _SENTENCE.split(text) if len(s.strip()) > 20]
@@ -29,7 +32,8 @@ def best_sentences(text: str, terms: set[str], limit: int = 2, answers: Callable
         return text.strip()[:400]
     def score(i: int) -> int:
         shared = len(terms & content_terms(sentences[i]))
-        return shared + ANSWERS_BONUS * bool(answers and shared and answers(sentences[i]))
+        return (shared + ANSWERS_BONUS * bool(answers and shared and answers(sentences[i]))
+                + FACT_BONUS * bool(states and states(sentences[i])))
     scored = sorted(range(len(sentences)), key=score, reverse=True)
     chosen = sorted(scored[:limit]) if score(scored[0]) else [0]
     pieces: list[str] = []
@@ -117,9 +121,11 @@ def _general_answer(plan: QueryPlan, passages: Sequence[Passage],
     chosen = [p for p in passages if p.score >= 0.5 * top][:MAX_CITATIONS]
     citations, lines = [], []
     answers = answer_test(plan.question)
+    wanted = set(plan.boosts.facts)
+    states = (lambda sentence: bool(wanted & set(facts(sentence)))) if wanted else None
     for n, p in enumerate(chosen, start=1):
-        quote = _resolution_parts(p)[1] if p.kind == "resolution" else best_sentences(p.text, terms, answers=answers,
-                                                                                       after=following.get(p.chunk_id, ""))
+        quote = _resolution_parts(p)[1] if p.kind == "resolution" else best_sentences(
+            p.text, terms, answers=answers, after=following.get(p.chunk_id, ""), states=states)
         citations.append(Citation(n, p, quote))
         lines.append(f"\"{quote}\" [{n}]")
     return "\n\n".join(lines), citations

@@ -25,7 +25,8 @@ from qa.answer import MAX_CITATIONS, compose
 from qa.generate import Turn, followup_plan
 from qa.llm import build_chat_model
 from qa.quantity import Asked, asked_figure, states_figure
-from qa.retrieve import CANDIDATES, LIST_LIMIT, Retrieval, favour_dated, list_decisions, rank_chunks, similarity
+from qa.retrieve import (CANDIDATES, LIST_LIMIT, Retrieval, favour_dated, list_decisions, rank_chunks, similarity,
+                         states_fact)
 from qa.schema import Answer, Filters, Passage, QueryPlan
 from qa.terms import coverage, stems, topic_terms
 from qa.understand import clean_question, plan_query
@@ -331,6 +332,9 @@ class BoardQA:
                            and (not dated or (p.doc_type == "minutes" and _within(p.meeting_date, f)))
                            for p in found.passages[:3])
             return recorded or reported
+        if plan.boosts.facts and not found.empty_filter and plan.filters.board and any(
+                states_fact(self.index.chunk(p.chunk_id), plan.boosts.facts) for p in found.passages[:3]):
+            return True  # a meeting fact asked of a board's papers ("where did it meet in February 2026?") and stated
         cover = max(coverage(plan.search_text, f"{p.item_title or ''} {p.text}") for p in found.passages[:3])
         return found.best_similarity >= SIM_STRONG or (found.best_similarity >= SIM_WEAK and cover >= MIN_COVERAGE)
 

@@ -32,7 +32,7 @@ _FACT_WORDS = [
     ("chair", re.compile(r"\bwho\b[^?]{0,40}\bchair\w*|\bchaired\s+the\s+(?:board|meeting)\b|"
                          r"\bchair(?:man|woman|person)?\s+of\s+the\s+(?:board|meeting|committee)\b", re.I)),
     ("next_meeting", re.compile(r"\bnext\s+meet\w*|\bmeet\w*\s+next\b|\bfuture\s+meetings?\b|"
-                                r"\bmeetings?\s+(?:after|following)\b", re.I)),
+                                r"\bmeet(?:s|ings?)?\s+(?:after|following)\b", re.I)),
     ("minutes_of", re.compile(r"\bminutes\b[^?]{0,60}\b(?:confirm|approv|sign|agree|attach|includ)\w*|"
                               r"\b(?:whose|which meeting'?s?)\s+minutes\b", re.I)),
     ("attendance", re.compile(r"\bwho\b[^?]{0,30}\b(?:attend\w*|present|apologi\w*)\b|\bapologies\b|"

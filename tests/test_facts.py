@@ -104,6 +104,7 @@ def test_facts_are_rare_and_only_where_meetings_are_recorded(corpus_store):
     ("What is the venue for the county board?", ("venue",)),
     ("Who chaired the county board in December 2025?", ("chair",)),
     ("When does the county board meet next?", ("next_meeting",)),
+    ("When does the county board meet after its February 2026 meeting?", ("next_meeting",)),
     ("Whose minutes did the city board confirm in July 2022?", ("minutes_of",)),
     ("Who sent apologies to the July 2022 city board meeting?", ("attendance",)),
     ("What did the Chair say about dementia?", ()),

@@ -326,6 +326,25 @@ def test_a_decision_by_another_body_recorded_in_the_minutes_of_the_meeting_asked
     assert answer.citations[0].passage.meeting_date == "2025-12-04"
 
 
+@pytest.mark.parametrize("question, stated", [
+    ("Where was the Leicestershire HWB meeting of 26 February 2026?", "Sparkenhoe Committee Room"),
+    ("Who chaired the city board in 2022?", "Vi Dempster"),
+    ("When does the city board next meet after January 2023?", "16 March 2023"),
+])
+def test_a_meeting_fact_is_quoted_from_the_line_stating_it(system, question, stated):
+    # a front sheet's "Location:" line or a membership list's "(Chair)" shares no word with the question
+    answer = system.ask(question)
+    assert answer.found
+    assert stated in answer.text
+
+
+def test_a_meeting_fact_asked_of_a_board_s_papers_is_found_when_a_passage_states_it(system):
+    # "hold" is the question's only content word and the front sheet does not use it
+    answer = system.ask("Where did the county board hold its February 2026 meeting?")
+    assert answer.found
+    assert "Sparkenhoe Committee Room, County Hall" in answer.text
+
+
 def test_officer_search_finds_prior_resolution(system):
     answer = system.ask("prior resolutions on pandemic planning")
     assert answer.found and answer.citations[0].passage.item == "42"
