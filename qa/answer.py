@@ -3,17 +3,22 @@ supporting sentences, each with a numbered citation; `found: false` when the evi
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 
 from ingest.facts import facts
 from qa.quantity import asked_figure, states_figure
-from qa.retrieve import asks_why, gives_reason, minute_order
+from qa.retrieve import NOT_SERIES, asks_why, gives_reason, minute_order
 from qa.schema import Answer, Citation, Passage, QueryPlan
-from qa.terms import content_terms, topic_terms
+from qa.terms import content_terms, stems, topic_terms
 
 MAX_CITATIONS = 3
 _BULLET = re.compile(r"\s*[-•*]\s")  # a list item's marker
 ANSWERS_BONUS = 1  # a sentence giving what is asked (a figure, a reason) counts as sharing one more word
+# a line of a numbered series: "Year 2 – Breastfeeding", "Focus 1: Reducing Health Inequalities"
+_NUMBERED = re.compile(r"^\W{0,3}([A-Za-z]{3,})\s+(\d{1,2})\s*[:.–—-].*$", re.M)
+_NUMBER_WORDS = {w: n for n, w in enumerate("one two three four five six seven eight nine ten".split(), start=1)}
+_ORDINALS = {w: n for n, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split(), start=1)}
 FACT_BONUS = 10  # a line stating the meeting fact asked for (the venue, the chair) is quoted first: it shares few words
 # sentences end at a full stop before a capital, or at a line break, unless the line breaks mid-sentence
 # ("... per week, and" / "8 are open for 100 hours.": a PDF's broken line)
@@ -41,6 +46,28 @@ def best_sentences(text: str, terms: set[str], limit: int = 2, answers: Callable
         if not any(sentences[i] in piece for piece in pieces):  # not already in a list quoted above
             pieces.append(_with_list(f"{text}\n{after}" if after else text, sentences[i]))
     return " ".join(" ".join(piece.split()) for piece in pieces)[:700]
+
+
+def series_items(text: str, question: str) -> list[str]:
+    """The lines of a passage's series that a question asks for by label and number ("the year 2
+    priorities", "the second year", "the final year" -> the lines "Year 2 – Breastfeeding", ...)."""
+    items = [(m[1].lower(), int(m[2]), m[0].strip(" -•*")) for m in _NUMBERED.finditer(text)]
+    counts = Counter(label for label, _, _ in items)
+    labels = {label for label, n in counts.items() if n >= 2 and label not in NOT_SERIES}
+    words = re.findall(r"[a-z0-9]+", question.lower())
+    asked: set[tuple[str, int]] = set()
+    for i, word in enumerate(words):
+        label = next((lb for lb in labels if stems(lb) == stems(word)), None)
+        if label is None:
+            continue
+        after, before = words[i + 1:i + 2], words[max(0, i - 1):i]
+        if after and (after[0].isdigit() or after[0] in _NUMBER_WORDS):
+            asked.add((label, int(after[0]) if after[0].isdigit() else _NUMBER_WORDS[after[0]]))
+        elif before and before[0] in _ORDINALS:
+            asked.add((label, _ORDINALS[before[0]]))
+        elif before and before[0] in {"final", "last"}:
+            asked.add((label, max(n for lb, n, _ in items if lb == label)))
+    return [line for label, n, line in items if (label, n) in asked]
 
 
 def _with_list(text: str, sentence: str) -> str:
@@ -124,8 +151,9 @@ def _general_answer(plan: QueryPlan, passages: Sequence[Passage],
     wanted = set(plan.boosts.facts)
     states = (lambda sentence: bool(wanted & set(facts(sentence)))) if wanted else None
     for n, p in enumerate(chosen, start=1):
-        quote = _resolution_parts(p)[1] if p.kind == "resolution" else best_sentences(
-            p.text, terms, answers=answers, after=following.get(p.chunk_id, ""), states=states)
+        items = series_items(p.text, plan.question)
+        quote = (_resolution_parts(p)[1] if p.kind == "resolution" else "; ".join(items) if items else best_sentences(
+            p.text, terms, answers=answers, after=following.get(p.chunk_id, ""), states=states))
         citations.append(Citation(n, p, quote))
         lines.append(f"\"{quote}\" [{n}]")
     return "\n\n".join(lines), citations

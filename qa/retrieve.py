@@ -34,7 +34,7 @@ RERANK = {"words": 1.0, "phrases": 1.0, "series": 1.0}
 # Items of a series, labelled by a word and a number at the start of a line ("Focus 1: Reducing Health
 # Inequalities", "Year 2 – Dementia", "Enabler 3: Good Governance"); captions and versions are no series.
 _SERIES_ITEM = re.compile(r"^\W{0,3}([A-Za-z]{3,})\s+(?:\d{1,2}[a-z]?|[IVX]{1,4})\s*[:.–—-]", re.M)
-_NOT_SERIES = frozenset({"figure", "table", "chart", "appendix", "version", "page", "item", "minute", "paragraph"})
+NOT_SERIES = frozenset({"figure", "table", "chart", "appendix", "version", "page", "item", "minute", "paragraph"})
 # How many of the fused candidates the rerank looks at before the top k are kept: with only the top 10,
 # a passage that holds the question's words but sat 11th-20th after fusion never got the chance
 # (measured flat from 20 to 100: hit@5 0.898 -> 0.907, hit@10 0.907 -> 0.926, no question lower).
@@ -263,7 +263,7 @@ def series_labels(text: str) -> set[str]:
     """The stems of the words that label two or more items of a series in a passage: a question that
     names the label ("the strategy's focus areas", "the year one priorities") asks for that series."""
     labels = Counter(m.lower() for m in _SERIES_ITEM.findall(text))
-    return {stem for word, n in labels.items() if n >= 2 and word not in _NOT_SERIES for stem in stems(word)}
+    return {stem for word, n in labels.items() if n >= 2 and word not in NOT_SERIES for stem in stems(word)}
 
 
 def similarity(vector: Sequence[tuple[str, float]], passages: Sequence[Passage], top: int = 3) -> float:

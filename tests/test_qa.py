@@ -12,7 +12,7 @@ from conftest import CITY, COUNTY, COUNTY_PACK
 from ingest.errors import ConfigError, QuestionError
 from ingest.registry import load_boards, load_lay_terms, load_priorities
 from ingest.settings import Settings
-from qa.answer import answer_test, best_sentences
+from qa.answer import answer_test, best_sentences, series_items
 from qa.retrieve import rank_chunks
 from qa.schema import Filters
 from qa.terms import content_terms
@@ -343,6 +343,22 @@ def test_a_meeting_fact_asked_of_a_board_s_papers_is_found_when_a_passage_states
     answer = system.ask("Where did the county board hold its February 2026 meeting?")
     assert answer.found
     assert "Sparkenhoe Committee Room, County Hall" in answer.text
+
+
+def test_items_of_a_series_asked_for_by_label_and_number_are_quoted_whole():
+    text = ("The priorities are shown with the phasing below:\nYear 1 – Cancer Prevention\nYear 1 – Mental Health\n"
+            "Year 2 – Dementia\nYear 2 – Breastfeeding\nYear 3 – Carers\nFigure 2: Survey\nFigure 3: Map")
+    assert series_items(text, "Which priorities come in year 2?") == ["Year 2 – Dementia", "Year 2 – Breastfeeding"]
+    assert series_items(text, "What are the second-year priorities?") == ["Year 2 – Dementia", "Year 2 – Breastfeeding"]
+    assert series_items(text, "What is left for the final year?") == ["Year 3 – Carers"]
+    assert series_items(text, "What does figure 2 show?") == []  # figures and tables are no series
+    assert series_items(text, "What are the priorities?") == []  # no item asked for by number
+
+
+def test_a_question_naming_an_item_of_a_series_gets_its_lines(system):
+    answer = system.ask("Which of the North West Leicestershire plan's priorities come in its third year?")
+    assert answer.found
+    assert "Year 3 – Carers; Year 3 – Diabetes" in answer.text
 
 
 def test_officer_search_finds_prior_resolution(system):
