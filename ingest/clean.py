@@ -45,6 +45,9 @@ def normalise(text: str) -> str:
     return re.sub(r"[ \u2000-\u200b]+", " ", text).strip()
 
 
+EDGE_LINES = 3
+
+
 def _page_furniture(lines: list[Line]) -> set[str]:
     """Lines that open or close many pages alike (running headers and footers), where pages are known."""
     by_page: dict[int, list[str]] = {}
@@ -54,7 +57,11 @@ def _page_furniture(lines: list[Line]) -> set[str]:
     if len(by_page) < 3:
         return set()
     edges = Counter(text for texts in by_page.values() for text in {texts[0], texts[-1]})
-    return {text for text, n in edges.items() if n >= max(3, 0.3 * len(by_page)) and len(text) < 80}
+    # a PDF may draw its footer before the page's text ("Approved by the Board on ..." as a page's second
+    # line): a line among the first or last few of most pages is furniture too
+    near = Counter(text for texts in by_page.values() for text in {*texts[:EDGE_LINES], *texts[-EDGE_LINES:]})
+    return {text for text, n in edges.items() if n >= max(3, 0.3 * len(by_page)) and len(text) < 80} | \
+           {text for text, n in near.items() if n >= max(3, 0.6 * len(by_page)) and len(text) < 80}
 
 
 def _numbered_furniture(lines: list[Line]) -> set[str]:

@@ -110,15 +110,22 @@ def _clean_title(title: str) -> str:
 
 
 def _item(number: str, title: str, body: tuple[Line, ...]) -> MinuteItem:
-    """A minute item with its RESOLVED text (lettered parts kept) or its noted/deferred status."""
+    """A minute item with its RESOLVED text (lettered parts kept) or its noted/deferred status. What
+    follows the decision (the meeting closing, the date of the next meeting) stays in the item's body."""
     for i, line in enumerate(body):
         m = _RESOLVED.match(line.text)
         if m:
             first = m[1].strip()
-            texts = ([first[0].upper() + first[1:]] if first else []) + _until_close([ln.text for ln in body[i + 1:] if ln.text])
+            if re.fullmatch(r"(?:that|to)\s*:?", first, re.I):
+                first = ""  # "The Board RESOLVED to:" / "RESOLVED THAT:": the decision is what follows
+            lead = [first[0].upper() + first[1:]] if first else []
+            rest = [ln for ln in body[i + 1:] if not _running_header(ln.text)]
+            end = next((n for n, ln in enumerate(rest) if _closes(ln.text)), len(rest))
+            texts = lead + [ln.text for ln in rest[:end] if ln.text]
             if first and not first.endswith(":") and re.match(r"\W*(?:it\s+was|the\s+\w+)\s", line.text, re.I):
                 texts = _one_sentence(texts)  # "It was agreed that ... ." ends with its sentence
-            return MinuteItem(number, title, body[:i], _resolution_text(texts), line.page, "resolved")
+                end = _line_after(rest, len(texts) - len(lead))
+            return MinuteItem(number, title, body[:i] + tuple(rest[end:]), _resolution_text(texts), line.page, "resolved")
     text = " ".join(line.text for line in body if line.text)
     for status, pattern in (("resolved", _AGREED_SENTENCE), ("deferred", _DEFERRED), ("noted", _NOTED)):
         found = list(pattern.finditer(text))
@@ -154,13 +161,20 @@ def _running_header(text: str) -> bool:
     return is_header_line(text) and bool(find_dates(text)) and not _RESOLVED.match(text)
 
 
-def _until_close(texts: list[str]) -> list[str]:
-    """The lines of a resolution, stopping where the meeting closes, the chair signs or actions are
-    logged; page headers and footers within it left out."""
-    for n, text in enumerate(texts):
-        if MINUTES_END.search(text) or _SIGNATURE.match(text) or _ACTION.match(text) or _PARAGRAPH.match(text):
-            return [t for t in texts[:n] if not _running_header(t)]
-    return [t for t in texts if not _running_header(t)]
+def _closes(text: str) -> bool:
+    """Whether a line ends a resolution: the meeting closes, the chair signs, actions are logged or the
+    minute's next numbered paragraph begins."""
+    return bool(MINUTES_END.search(text) or _SIGNATURE.match(text) or _ACTION.match(text) or _PARAGRAPH.match(text))
+
+
+def _line_after(lines: list[Line], n: int) -> int:
+    """The index just past the first `n` lines with text."""
+    seen = 0
+    for i, line in enumerate(lines):
+        if seen == n:
+            return i
+        seen += bool(line.text)
+    return len(lines)
 
 
 def _resolution_text(texts: list[str]) -> str:

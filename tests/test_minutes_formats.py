@@ -14,6 +14,8 @@ import re
 from pathlib import Path
 
 import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
 from typer.testing import CliRunner
 
 from ingest.pipeline import parse_file
@@ -72,3 +74,48 @@ def test_a_board_never_seen_before_is_asked_about_and_cited(tmp_path):
     assert (first["board"], first["meeting_date"], first["item"]) == ("Castlemere Health and Wellbeing Board",
                                                                        "2025-03-13", "45/25")
     assert "Better Care Fund Plan 2025/26 be approved for submission to NHS England" in answer["answer"]
+
+
+def _draw_minutes_with_footer_first(pdf_path: Path) -> Path:
+    """Three pages of minutes whose footer, naming a later date, is drawn after the running header and
+    before each page's text (as many PDF writers do), and whose last decision is followed by the closing
+    time and the date of the next meeting."""
+    pages = [
+        ["Fernhill Health and Wellbeing Board", "Minutes of the meeting held in public",
+         "Thursday 18 September 2025, 10:00", "Present: Councillor A. Reed (Chair), Dr B. Shah, C. Doyle",
+         "FHWB/25/031 Apologies for absence", "Apologies were received from D. Evans.",
+         "FHWB/25/032 Winter Plan 2025/26", "The Director of Public Health presented the winter plan.",
+         "Members asked about vaccination clinics in rural wards.", "The Board RESOLVED to:",
+         "a) approve the Winter Plan 2025/26;", "b) receive a progress report in January 2026."],
+        ["FHWB/25/033 Pharmaceutical Needs Assessment", "The Board considered the draft assessment.",
+         "The Board RESOLVED to:", "a) approve the draft assessment for consultation."],
+        ["FHWB/25/034 Better Care Fund Quarter 1 Return", "The Board RESOLVED to:", "a) note the return.",
+         "The meeting closed at 12:40.", "Date of next meeting",
+         "Thursday 20 November 2025 at 10:00, Council Chamber, Fernhill."],
+    ]
+    pdf = canvas.Canvas(str(pdf_path), pagesize=A4)
+    for n, lines in enumerate(pages, start=1):
+        pdf.setFont("Helvetica", 9)
+        pdf.drawString(40, 820, "Fernhill HWB - 18 September 2025 - Minutes")  # the running header, then
+        pdf.drawString(40, 30, "Approved by the Board on 20 November 2025 | OFFICIAL")  # the footer, then the text
+        pdf.drawString(500, 30, f"Page {n}")
+        for row, line in enumerate(lines):
+            pdf.drawString(40, 800 - 14 * row, line)
+        pdf.showPage()
+    pdf.save()
+    return pdf_path
+
+
+def test_a_footer_drawn_first_neither_dates_the_minutes_nor_ends_up_in_them(tmp_path):
+    parsed = parse_file(_draw_minutes_with_footer_first(tmp_path / "fernhill-minutes.pdf"), Settings(home=tmp_path))
+    (meta,) = parsed.documents
+    assert (meta.doc_type, meta.meeting_date) == ("minutes", "2025-09-18")
+    assert not any("Approved by the Board on" in c.text for c in parsed.chunks)
+    winter = next(r for r in parsed.resolutions if r.minute == "25/032")
+    assert winter.text.startswith("a) approve the Winter Plan 2025/26;")  # not "To:"
+
+
+def test_what_follows_the_last_decision_stays_in_the_minutes(tmp_path):
+    parsed = parse_file(_draw_minutes_with_footer_first(tmp_path / "fernhill-minutes.pdf"), Settings(home=tmp_path))
+    assert any("Date of next meeting" in c.text and "20 November 2025" in c.text for c in parsed.chunks)
+    assert not any("Date of next meeting" in r.text for r in parsed.resolutions)

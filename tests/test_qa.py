@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from conftest import CITY, COUNTY, COUNTY_PACK
 from ingest.errors import ConfigError, QuestionError
+from ingest.facts import facts
 from ingest.registry import load_boards, load_lay_terms, load_priorities
 from ingest.settings import Settings
 from qa.answer import answer_test, best_sentences, series_items
@@ -359,6 +360,13 @@ def test_a_question_naming_an_item_of_a_series_gets_its_lines(system):
     answer = system.ask("Which of the North West Leicestershire plan's priorities come in its third year?")
     assert answer.found
     assert "Year 3 – Carers; Year 3 – Diabetes" in answer.text
+
+
+def test_a_fact_s_heading_is_quoted_with_the_value_on_its_next_line():
+    text = ("There was no other business. The meeting closed at 12:40.\nDate of next meeting\n"
+            "Thursday 20 November 2025 at 10:00, Council Chamber, Fernhill.")
+    quote = best_sentences(text, content_terms("when is the next meeting?"), states=lambda s: "next_meeting" in facts(s))
+    assert "Date of next meeting Thursday 20 November 2025 at 10:00" in quote
 
 
 def test_officer_search_finds_prior_resolution(system):
