@@ -15,7 +15,7 @@ from ingest.split import Segment, committee_header, find_segments, is_pack, open
 
 _AGENDA_ITEM = re.compile(r"^(\d{1,2})\.\s*(\S.*)$")
 # papers attached: "(Pages 5 - 12)", an "Appendix A" line, or a page column ("... Return   13 - 18")
-_PAPERS = re.compile(r"\(pages?\s+\d+|^appendix\s+[a-z0-9]{1,3}\b|\s\d{1,3}\s*[-–]\s*\d{1,3}(?=\s|$)", re.IGNORECASE)
+_PAPERS = re.compile(r"\(pages?\s+\d+|^appendix\s+[a-z0-9]{1,3}\b|(?:^|\s)\d{1,3}\s*[-–]\s*\d{1,3}(?=\s|$)", re.IGNORECASE)
 _STOPWORDS = frozenset("the of and for to in on a an by with from at as is be report board health wellbeing update".split())
 _DOC_TYPES = [  # first match on a document's title wins
     ("minutes", re.compile(r"\bminutes\b", re.I)),
@@ -41,9 +41,21 @@ def content_words(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z][a-z0-9']+", text.lower()) if w not in _STOPWORDS and len(w) > 2}
 
 
+def _join_number_cells(lines: list[Line]) -> list[Line]:
+    """An agenda table read out one cell per line ("3." / "Minutes of the meeting ..."): each item's
+    number joined to its title, as a one-line agenda has them."""
+    out = list(lines)
+    for i, line in enumerate(lines):
+        if re.fullmatch(r"\d{1,2}\.?", line.text) and i + 1 < len(lines) and lines[i + 1].text[:1].isalpha():
+            out[i] = Line(f"{line.text.rstrip('.')}. {lines[i + 1].text}", line.page)
+            out[i + 1] = Line("", lines[i + 1].page)
+    return out
+
+
 def parse_agenda(lines: list[Line]) -> list[AgendaItem]:
     """Numbered agenda items from a front sheet, titles re-joined across lines."""
     items: list[AgendaItem] = []
+    lines = _join_number_cells(lines)
     for i, line in enumerate(lines):
         m = _AGENDA_ITEM.match(line.text)
         if not m or (items and int(m[1]) != int(items[-1].number) + 1) or (not items and m[1] != "1"):
@@ -128,6 +140,10 @@ def _head_text(lines: list[Line], n: int = 40) -> str:
 _KEYED_TITLE = re.compile(r"^(?:subject|title|report\s+title)\s*:\s*(\S.{3,})$", re.IGNORECASE)
 
 
+_TITLE_CELLS = frozenset({"title", "report title", "title of report"})
+_COVER_LABELS = frozenset({"report author", "author", "lead officer", "date", "report of", "purpose"})
+
+
 def _title(seg_lines: list[Line], kind: str) -> str:
     """A document's title: the 'Subject:' or the line after 'REPORT OF', else its first heading."""
     texts = [line.text for line in seg_lines[:40] if line.text and line.text != BLANK_PAGE and not AGENDA_STAMP.match(line.text)]
@@ -139,6 +155,10 @@ def _title(seg_lines: list[Line], kind: str) -> str:
             block = _block_after(seg_lines, i)
             if block:
                 return _tidy_title(" ".join(block).strip(" :."))[:160]
+        if line.text.lower().rstrip(": ") in _TITLE_CELLS:  # a cover table's cells read one per line
+            value = next((x.text for x in seg_lines[i + 1:i + 4] if x.text), "")
+            if 3 < len(value) <= 160 and value.lower().rstrip(": ") not in _COVER_LABELS:
+                return _tidy_title(value.strip(" :."))
     for i, text in enumerate(texts):
         if kind == "report" and text.upper().startswith("REPORT OF") and i + 1 < len(texts):
             return _join_title(texts[i + 1:i + 3])

@@ -87,12 +87,24 @@ def _attendance_follows(lines: list[Line], i: int) -> bool:
     return any(_ATTENDANCE.match(ln.text) for ln in lines[i + 1:i + 14])
 
 
+_ITEM_NUMBER = re.compile(r"^\d{1,2}[.)]?$")  # an agenda table's item cell: "3."
+_PAGE_RANGE = re.compile(r"^\(?(?:pages?\s+)?\d{1,4}\s*[-–]\s*\d{1,4}\)?$", re.IGNORECASE)  # its pages cell: "3 - 6"
+
+
+def _agenda_row(lines: list[Line], i: int) -> bool:
+    """Whether line i is a title in an agenda's table ("3." / "Minutes of the meeting held on ..." /
+    "3 - 6"), its cells read out one per line, rather than a heading."""
+    before = next((ln.text for ln in reversed(lines[max(0, i - 2):i]) if ln.text), "")
+    after = next((ln.text for ln in lines[i + 1:i + 3] if ln.text), "")
+    return bool(_ITEM_NUMBER.match(before) or _PAGE_RANGE.match(after))
+
+
 def opens_minutes(lines: list[Line], i: int) -> bool:
     """Whether line i heads a set of minutes: "Minutes of the meeting ...", or "Minutes" alone with the
     committee's name or the meeting's date beside it."""
     text = lines[i].text
     if _MINUTES_START.match(text):
-        return True
+        return not _agenda_row(lines, i)
     if not re.fullmatch(r"minutes", text.strip(), re.IGNORECASE):
         return False
     near = [ln.text for ln in lines[max(0, i - 3):i + 4] if ln.text and ln is not lines[i]]
