@@ -45,11 +45,15 @@ def best_sentences(text: str, terms: set[str], limit: int = 2, answers: Callable
                 + FACT_BONUS * bool(states and states(sentences[i])))
     scored = sorted(range(len(sentences)), key=score, reverse=True)
     chosen = sorted(scored[:limit]) if score(scored[0]) else [0]
-    pieces: list[str] = []
+    quote, last = "", None
     for i in chosen:
-        if not any(sentences[i] in piece for piece in pieces):  # not already in a list quoted above
-            pieces.append(_with_list(f"{text}\n{after}" if after else text, sentences[i]))
-    return " ".join(" ".join(piece.split()) for piece in pieces)[:700]
+        if sentences[i] in quote:  # already in a list quoted above
+            continue
+        piece = " ".join(_with_list(f"{text}\n{after}" if after else text, sentences[i]).split())
+        if last is not None:  # what is left out is marked; separate lines ("Lead: ..." / "Priority 2: ...") stay apart
+            quote += " … " if i > last + 1 else " " if quote.endswith((".", "!", "?", ":")) else "; "
+        quote, last = quote + piece, i
+    return quote[:700]
 
 
 def series_items(text: str, question: str) -> list[str]:

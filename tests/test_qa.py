@@ -369,6 +369,15 @@ def test_a_fact_s_heading_is_quoted_with_the_value_on_its_next_line():
     assert "Date of next meeting Thursday 20 November 2025 at 10:00" in quote
 
 
+def test_a_quote_keeps_separate_lines_apart_and_marks_what_it_leaves_out():
+    text = ("Lead: Dr A Raman, Chief Medical Officer\nPriority 2: Reducing smoking in pregnancy\n"
+            "Smoking remains the leading preventable cause of death in the county and the region.\n"
+            "Lead: Dr N Bairstow, Director of Public Health, on reducing smoking")
+    assert best_sentences(text, content_terms("priority on reducing smoking: who is the lead?"), limit=3) == (
+        "Lead: Dr A Raman, Chief Medical Officer; Priority 2: Reducing smoking in pregnancy … "
+        "Lead: Dr N Bairstow, Director of Public Health, on reducing smoking")
+
+
 def test_officer_search_finds_prior_resolution(system):
     answer = system.ask("prior resolutions on pandemic planning")
     assert answer.found and answer.citations[0].passage.item == "42"
