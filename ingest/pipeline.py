@@ -91,6 +91,10 @@ def ingest_paths(paths: Iterable[Path], store: Store, settings: Settings, *, pru
     results: list[FileResult] = []
     seen: set[str] = set()
     first_of: dict[str, Path] = {}
+    # each content's file, so that a copy under another name is not indexed twice (with --prune, a file
+    # no longer in the batch is about to go, so its content may come back under a new name)
+    names = {p.name for p in files}
+    holder = {rec.sha256: name for name, rec in known.items() if not prune or name in names}
     for path in files:
         if progress:
             progress(path.name)
@@ -99,7 +103,7 @@ def ingest_paths(paths: Iterable[Path], store: Store, settings: Settings, *, pru
                                       f"({first_of[path.name]}); rename one of them"))
             continue
         first_of[path.name] = path
-        results.append(_ingest_one(path, store, settings, known))
+        results.append(_ingest_one(path, store, settings, known, holder))
         seen.add(path.name)
     if prune:
         for source in sorted(set(known) - seen):
@@ -108,7 +112,8 @@ def ingest_paths(paths: Iterable[Path], store: Store, settings: Settings, *, pru
     return results
 
 
-def _ingest_one(path: Path, store: Store, settings: Settings, known: dict[str, FileRecord]) -> FileResult:
+def _ingest_one(path: Path, store: Store, settings: Settings, known: dict[str, FileRecord],
+                holder: dict[str, str]) -> FileResult:
     try:
         if not path.is_file():
             raise IngestError(f"{path}: no such file; check the path")
@@ -117,6 +122,9 @@ def _ingest_one(path: Path, store: Store, settings: Settings, known: dict[str, F
         previous = known.get(path.name)
         if previous and previous.sha256 == digest:
             return FileResult(path.name, "unchanged")
+        if holder.get(digest, path.name) != path.name:
+            raise IngestError(f"{path.name}: same content as {holder[digest]}, which is indexed; nothing added "
+                              "(keep one of the two copies)")
         parsed = parse_file(path, settings, digest)
     except IngestError as err:
         return FileResult(path.name, "failed", error=str(err))
@@ -124,5 +132,6 @@ def _ingest_one(path: Path, store: Store, settings: Settings, known: dict[str, F
         return FileResult(path.name, "failed", error=f"{path.name}: cannot read ({err.strerror}); check permissions")
     record = FileRecord(path.name, str(path.resolve()), digest, parsed.pages, datetime.now(timezone.utc).isoformat(timespec="seconds"))
     store.put_file(record, parsed)
+    holder[digest] = path.name
     return FileResult(path.name, "updated" if previous else "added", documents=len(parsed.documents),
                       chunks=len(parsed.chunks), resolutions=len(parsed.resolutions), pages=parsed.pages)

@@ -513,6 +513,32 @@ def test_reingesting_an_unchanged_folder_is_a_no_op(papers: Path, store: Store, 
     assert snapshot(store) == before
 
 
+def test_a_copy_under_another_name_is_not_indexed_twice(papers: Path, tmp_path: Path, store: Store,
+                                                        settings: Settings) -> None:
+    ingest([papers], store, settings)
+    before = snapshot(store)
+    copy = tmp_path / "copy" / "bcf-update-copy.txt"
+    copy.parent.mkdir()
+    copy.write_bytes((papers / "bcf-update.txt").read_bytes())
+
+    results = ingest([copy], store, settings)
+
+    assert results["bcf-update-copy.txt"].status == "failed"
+    assert "same content as bcf-update.txt" in (results["bcf-update-copy.txt"].error or "")
+    assert snapshot(store) == before
+
+
+def test_a_renamed_file_goes_in_under_its_new_name_with_prune(papers: Path, store: Store, settings: Settings) -> None:
+    ingest([papers], store, settings)
+    (papers / "bcf-update.txt").rename(papers / "bcf-update-renamed.txt")
+
+    results = ingest([papers], store, settings, prune=True)
+
+    assert results["bcf-update-renamed.txt"].status == "added"
+    assert results["bcf-update.txt"].status == "removed"
+    assert set(store.files()) == {"bcf-update-renamed.txt", "hwb-minutes-2025-12-04.pdf"}
+
+
 def test_an_edited_file_is_replaced_not_duplicated(papers: Path, store: Store, settings: Settings) -> None:
     ingest([papers], store, settings)
     old_report = chunk_ids(store, "bcf-update.txt")
