@@ -114,8 +114,7 @@ def _item(number: str, title: str, body: tuple[Line, ...]) -> MinuteItem:
     follows the decision (the meeting closing, the date of the next meeting) stays in the item's body."""
     for i, line in enumerate(body):
         m = _RESOLVED.match(line.text)
-        following = next((ln.text for ln in body[i + 1:] if ln.text), "")
-        if m and not m[1].strip() and _RESOLVED.match(following):
+        if m and not m[1].strip() and _RESOLVED.match(next((ln.text for ln in body[i + 1:] if ln.text), "")):
             continue  # a "DECISIONS" heading over the "RESOLVED: That ..." line
         if m:
             first = m[1].strip()

@@ -19,8 +19,8 @@ ANSWERS_BONUS = 1  # a sentence giving what is asked (a figure, a reason) counts
 _NUMBERED = re.compile(r"^\W{0,3}([A-Za-z]{3,})\s+(\d{1,2})\s*[:.–—-].*$", re.M)
 _NUMBER_WORDS = {w: n for n, w in enumerate("one two three four five six seven eight nine ten".split(), start=1)}
 _ORDINALS = {w: n for n, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split(), start=1)}
-FACT_BONUS = 10
-SHORT_FACT = 40  # characters: a line stating a fact this short is its heading ("Date of next meeting")  # a line stating the meeting fact asked for (the venue, the chair) is quoted first: it shares few words
+FACT_BONUS = 10  # a line stating the meeting fact asked for (the venue, the chair) is quoted first: it shares few words
+SHORT_FACT = 40  # characters: a line stating a fact this short is its heading ("Date of next meeting")
 # sentences end at a full stop before a capital, or at a line break, unless the line breaks mid-sentence
 # ("... per week, and" / "8 are open for 100 hours.": a PDF's broken line)
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+(?=[A-Z(\"'])|(?<![a-z,])\n+|\n+(?![a-z0-9])")
