@@ -92,8 +92,8 @@ def clean_lines(lines: list[Line]) -> list[Line]:
 
 
 _SMALL_WORDS = frozenset("a an and as at by for from in of on or the to with".split())
-_COMMON_SHORT = frozenset("act age aid air all any day end far few key new old one our out own pay per see set six ten "
-                          "top two use war way".split())  # short words in capitals that are not acronyms
+_COMMON_SHORT = frozenset("act age aid air all any car day end far fee few gas job key law new old one our out own pay "
+                          "per see set six tax ten top two use war way".split())  # short words in capitals that are not acronyms
 
 
 def title_case(title: str) -> str:

@@ -117,20 +117,59 @@ _NOT_PLACES = frozenset("the a an of and minutes meeting agenda report to for se
                         "every all joint local".split())
 
 
+# Other public bodies head their papers with their name too: an NHS integrated care board or a care
+# partnership ("NHS Mercia Vale Integrated Care Board"), a council's cabinet ("BRACKENFIELD DISTRICT
+# COUNCIL" over "MINUTES of a meeting of the CABINET").
+_CARE_BODY = re.compile(r"^[ \t]*(?P<nhs>NHS[ \t]+)?(?P<place>[A-Za-z][\w'&.,-]*(?:[ \t]+[A-Za-z][\w'&.,-]*){0,4}?)"
+                        r"[ \t]+integrated[ \t]+care[ \t]+(?P<body>board|partnership)\b", re.I | re.M)
+_COUNCIL_LINE = re.compile(r"^[ \t]*(?P<place>[A-Za-z][\w'&.-]*(?:[ \t]+[A-Za-z][\w'&.-]*){0,3}?)"
+                           r"(?P<kind>(?:[ \t]+(?:county|city|borough|district|metropolitan))*)[ \t]+council[ \t]*$",
+                           re.I | re.M)
+_CABINET = re.compile(r"\bmeeting\s+of\s+(?:the\s+)?cabinet\b|^[ \t]*(?:the\s+)?cabinet[ \t]*$", re.I | re.M)
+
+
+def _place(words: list[str]) -> bool:
+    """Whether these words name a place: capitalised, joins ("and", "upon") aside, and no heading words."""
+    inner = words[1:-1]  # "Selsworth and Dunmere", "Kingston upon Thames", "Isle of Wight"
+    proper = [w for w in words if not (w in inner and w.lower() in _PLACE_JOINS)]
+    return bool(words) and all(w[0].isupper() for w in proper) and not any(w.lower() in _NOT_PLACES for w in proper)
+
+
 def heading_board(text: str) -> str | None:
-    """The health and wellbeing board the text heads itself with, as "<Place> Health and Wellbeing
-    Board"; None when it names none (the registry's cues are tried first)."""
+    """The board the text heads itself with: "<Place> Health and Wellbeing Board", else an NHS care
+    board or partnership, else a council's cabinet; None when it names none (the registry's cues are
+    tried first)."""
+    return _wellbeing_heading(text) or _care_body_heading(text) or _cabinet_heading(text)
+
+
+def _wellbeing_heading(text: str) -> str | None:
     found = []
     for m in _BOARD_HEADING.finditer(text):
         words = _COUNCIL.sub("", m["place"]).split()
-        inner = words[1:-1]  # "Selsworth and Dunmere", "Kingston upon Thames", "Isle of Wight"
-        proper = [w for w in words if not (w in inner and w.lower() in _PLACE_JOINS)]
-        if words and all(w[0].isupper() for w in proper) and not any(w.lower() in _NOT_PLACES for w in proper):
+        if _place(words):
             body = " ".join(w.capitalize() for w in m["body"].split())
             kind = "Care" if m["kind"].lower() == "care" else "Wellbeing"
             found.append((not m["of"], f"{title_case(' '.join(words))} Health and {kind} {body}"))
     # the minutes' own words ("a meeting of the Castlemere Health and Wellbeing Board") before a heading
     return min(found, key=lambda f: f[0])[1] if found else None
+
+
+def _care_body_heading(text: str) -> str | None:
+    for m in _CARE_BODY.finditer(text):
+        place = m["place"].strip(" ,")
+        if _place(place.replace(",", " ").split()):
+            nhs = "NHS " if m["nhs"] else ""
+            return f"{nhs}{title_case(place)} Integrated Care {m['body'].capitalize()}"
+    return None
+
+
+def _cabinet_heading(text: str) -> str | None:
+    if not _CABINET.search(text):
+        return None
+    for m in _COUNCIL_LINE.finditer(text):
+        if _place(m["place"].split()):
+            return f"{title_case(m['place'] + m['kind'])} Council Cabinet"
+    return None
 
 
 def _head_text(lines: list[Line], n: int = 40) -> str:

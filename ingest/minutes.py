@@ -138,8 +138,11 @@ def _item(number: str, title: str, body: tuple[Line, ...]) -> MinuteItem:
 
 
 _SIGNATURE = re.compile(r"^(?:chair(?:man|person)?|signed|date)\W*$", re.IGNORECASE)
-# what follows a decision but is not part of it: an action log entry ("ACTION: MT to ..."), the next meeting
-_ACTION = re.compile(r"^(?:actions?\b[^:.]{0,50}:|date\s+(?:and\s+time\s+)?of\s+(?:the\s+)?next\s+meeting\b|next\s+meeting\s*:)",
+# what follows a decision but is not part of it: an action log entry ("ACTION: MT to ..."), the next
+# meeting, a cabinet's reasons and rejected options, a member leaving or rejoining the meeting
+_ACTION = re.compile(r"^(?:actions?\b[^:.]{0,50}:|date\s+(?:and\s+time\s+)?of\s+(?:the\s+)?next\s+meeting\b|next\s+meeting\s*:"
+                     r"|reasons?\s+for\s+(?:the\s+)?(?:decisions?|recommendations?)\b|(?:other\s+|alternative\s+)options\s+considered\b"
+                     r"|[A-Z][^.;:]{0,60}\b(?:left|re-?joined|returned\s+to)\s+the\s+meeting\b)",
                      re.IGNORECASE)
 
 
