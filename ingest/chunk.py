@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ingest.clean import BLANK_PAGE
+from ingest.clean import BLANK_PAGE, page_edges
 from ingest.facts import facts
 from ingest.minutes import parse_minutes
 from ingest.priority import keyword_tags
@@ -61,15 +61,17 @@ def _captions(blocks_: list[_Block]) -> list[_Block]:
     return out
 
 
-def _running_headers(lines: Sequence[Line]) -> set[str]:
-    """Short lines repeated three times or more in one document: page headers and footers."""
-    counts = Counter(line.text for line in lines if line.text and len(line.text) < 80)
+def _running_headers(lines: Sequence[Line], edges: set[int]) -> set[str]:
+    """Short lines repeated three times or more at a page's top or bottom (`edges`) in one document: page
+    headers and footers (not a table's repeated cells, "Present", or a strategy's "What we will do")."""
+    counts = Counter(line.text for i, line in enumerate(lines) if line.text and len(line.text) < 80 and i in edges)
     return {text for text, n in counts.items() if n >= 3 and not re.fullmatch(r"[\d\W]+", text)}
 
 
 def blocks(lines: Sequence[Line]) -> list[_Block]:
     """Paragraphs (split at blank lines), tables (runs of tab-separated rows) and headings."""
-    drop = _running_headers(lines)
+    edges = page_edges(lines)
+    drop = _running_headers(lines, edges)
     out: list[_Block] = []
     current: list[Line] = []
     seen_headers: set[str] = set()
@@ -82,8 +84,8 @@ def blocks(lines: Sequence[Line]) -> list[_Block]:
             out.append(_Block(list(current), kind))
             current.clear()
 
-    for line in lines:
-        if line.text in drop:
+    for i, line in enumerate(lines):
+        if line.text in drop and i in edges:
             if line.text in seen_headers:
                 continue
             seen_headers.add(line.text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 
 from ingest.labels import AGENDA_STAMP, APPENDIX_STAMP, MINUTE_LABEL_ONLY
 from ingest.schema import Line
@@ -64,6 +65,21 @@ def _page_furniture(lines: list[Line]) -> set[str]:
            {text for text, n in near.items() if n >= max(3, 0.6 * len(by_page)) and len(text) < 80}
 
 
+def page_edges(lines: Sequence[Line], depth: int = EDGE_LINES) -> set[int]:
+    """Positions of the lines where running headers, footers and page numbers sit: the first and last
+    `depth` lines with text on each page; every line where pages are not known."""
+    by_page: dict[int, list[int]] = {}
+    edges = set()
+    for i, line in enumerate(lines):
+        if line.page is None:
+            edges.add(i)
+        elif line.text.strip():
+            by_page.setdefault(line.page, []).append(i)
+    for positions in by_page.values():
+        edges.update(positions[:depth] + positions[-depth:])
+    return edges
+
+
 def _numbered_furniture(lines: list[Line]) -> set[str]:
     """Short lines repeated with only their page number changing ("Hollinsford City Council – Health
     and Wellbeing Board – 18/09/2024 2", "... 3"): running footers, where pages are not known."""
@@ -78,16 +94,17 @@ def _numbered_furniture(lines: list[Line]) -> set[str]:
 def clean_lines(lines: list[Line]) -> list[Line]:
     """Normalised lines without page-number residue, running headers and footers, with wrapped lines re-joined."""
     furniture = _page_furniture(lines) | _numbered_furniture(lines)
+    ends = page_edges(lines, depth=1)  # a page number is its page's first or last line
     cleaned: list[Line] = []
-    for line in lines:
+    for i, line in enumerate(lines):
         text = normalise(line.text.replace("\t", " \t "))
         text = re.sub(r" ?\t ?", "\t", text)
         if _BLANK_PAGE_NOTICE.match(text):
             cleaned.append(Line(BLANK_PAGE, line.page))
         elif text in furniture or _PAGE_FOOTER.match(text) or _MARKING.match(text):
             cleaned.append(Line("", line.page))
-        elif not _LONE_NUMBER.match(text):
-            cleaned.append(Line(text, line.page))
+        elif not (_LONE_NUMBER.match(text) and (i in ends or not text.isdigit())):
+            cleaned.append(Line(text, line.page))  # a number alone mid-page is a table's cell ("962"), kept
     return _rejoin(cleaned)
 
 

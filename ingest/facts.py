@@ -17,6 +17,12 @@ _PLACE_WORDS = re.compile(rf"\b{_PLACE}\b", re.IGNORECASE)
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
 _ADDRESS_WORDS = {"and", "of", "the", "at", "on", "via"}
 
+# an attendance table read one cell per line: a person's name over their role ("Dame Helen Oduya" /
+# "Chair"); read as one line ("Dame Helen Oduya, Chair") by join_role_cells
+_NAME = r"(?:(?:cllr|councillor|dr|dame|sir|professor|prof|mr|mrs|ms|miss|mx|lord|lady|baroness)\.?[ \t]+\S[^\n;]{1,60}" \
+          r"|(?-i:[A-Z][\w'.-]+(?:[ \t]+[A-Z][\w'.-]+){1,3}))"
+_ROLE_CELL = re.compile(rf"^[ \t]*({_NAME})[ \t]*(?:\n|,)[ \t]*((?:vice[ \t-]?)?chair(?:man|woman|person)?)[ \t]*$", _M)
+
 PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
     "venue": (
         re.compile(r"^\W*(?:venue|location)\s*:", _M),
@@ -28,6 +34,7 @@ PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
         re.compile(r"\((?:in\s+the\s+)?(?:vice[\s-]?)?chair(?:man|woman|person)?\)", _M),
         re.compile(r"\bin\s+the\s+chair\b", _M),
         re.compile(r"^\W*chair(?:man|woman|person)?\s*:", _M),
+        _ROLE_CELL,
     ),
     "next_meeting": (
         re.compile(r"\bdates?\s+of\s+(?:the\s+)?(?:next|future)\s+meetings?\b", _M),
@@ -71,6 +78,12 @@ def is_address(line: str) -> bool:
         return True
     words = re.findall(r"[^\W\d_][\w.'-]*", line)
     return "," in line and all(w[0].isupper() or w.lower() in _ADDRESS_WORDS for w in words)
+
+
+def join_role_cells(text: str) -> str:
+    """A name cell and the role cell under it as one line ("Dame Helen Oduya" / "Chair" -> "Dame Helen
+    Oduya, Chair"), so that a quote or a line-by-line reading finds the chair."""
+    return _ROLE_CELL.sub(r"\1, \2", text)
 
 
 def facts(text: str) -> tuple[str, ...]:

@@ -18,6 +18,8 @@ _RESOLVED = re.compile(r"^\W*(?:\d{1,3}\.\d{1,2}\s+)?(?:it\s+was\s+|the\s+(?:[\w
 # a decision written as a plain sentence, with no label: "The minutes were agreed as a true record."
 _AGREED_SENTENCE = re.compile(r"[^.]*\b(?:was|were|been)\s+(?:\w+ly\s+)?(?:agreed|approved|endorsed|ratified)\b[^.]*\.?",
                               re.IGNORECASE)
+# a decision marked in capitals inside a sentence ("The Board NOTED the return ... and AGREED that ...")
+_MARKED_DECISION = re.compile(r"[^.]*\b(?:AGREED|RESOLVED|APPROVED|ENDORSED)\b[^.]*\.?")
 _DEFERRED = re.compile(r"[^.]*\b(?:deferred|postponed|withdrawn)\b[^.]*\.?", re.IGNORECASE)
 _NOTED = re.compile(r"[^.:]*\b(?:the board|members|the committee)\s+(?:noted|received)\b[^.:]*[.:]?", re.IGNORECASE)
 _PART = re.compile(r"^\(?(?:[a-z]|[ivx]{1,4})\)\s|^That\b")
@@ -129,7 +131,8 @@ def _item(number: str, title: str, body: tuple[Line, ...]) -> MinuteItem:
                 end = _line_after(rest, len(texts) - len(lead))
             return MinuteItem(number, title, body[:i] + tuple(rest[end:]), _resolution_text(texts), line.page, "resolved")
     text = " ".join(line.text for line in body if line.text)
-    for status, pattern in (("resolved", _AGREED_SENTENCE), ("deferred", _DEFERRED), ("noted", _NOTED)):
+    for status, pattern in (("resolved", _MARKED_DECISION), ("resolved", _AGREED_SENTENCE), ("deferred", _DEFERRED),
+                            ("noted", _NOTED)):
         found = list(pattern.finditer(text))
         if found:  # the last such sentence: decisions close an item
             page = next((line.page for line in body if line.text), None)

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 
-from ingest.facts import facts
+from ingest.facts import facts, join_role_cells
 from qa.quantity import asked_figure, states_figure
 from qa.retrieve import NOT_SERIES, asks_why, gives_reason, minute_order
 from qa.schema import Answer, Citation, Passage, QueryPlan
@@ -20,6 +20,7 @@ _NUMBERED = re.compile(r"^\W{0,3}([A-Za-z]{3,})\s+(\d{1,2})\s*[:.–—-].*$", r
 _NUMBER_WORDS = {w: n for n, w in enumerate("one two three four five six seven eight nine ten".split(), start=1)}
 _ORDINALS = {w: n for n, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split(), start=1)}
 FACT_BONUS = 10  # a line stating the meeting fact asked for (the venue, the chair) is quoted first: it shares few words
+_VALUE = re.compile(r"[,:;]\s*\S")  # a short fact line that holds its value: "Chair: Cllr Lee"
 SHORT_FACT = 40  # characters: a line stating a fact this short is its heading ("Date of next meeting")
 # sentences end at a full stop before a capital, or at a line break, unless the line breaks mid-sentence
 # ("... per week, and" / "8 are open for 100 hours.": a PDF's broken line)
@@ -33,12 +34,15 @@ def best_sentences(text: str, terms: set[str], limit: int = 2, answers: Callable
     and those stating the meeting fact asked for (`states`: "Location: County Hall") before all.
     A sentence leading into a list ("... two additional issues:") brings the list with it, from `after`
     (the passage that follows) when the list begins there."""
+    if states:  # a table's name cell and role cell read as one ("Dame Helen Oduya" / "Chair")
+        text = join_role_cells(text)
     sentences = [s.strip(" -•") for s in _SENTENCE.split(text) if len(s.strip()) > 20 or (states and states(s))]
     if not sentences:
         return text.strip()[:400]
-    if states:  # a fact's heading with its value on the next line ("Date of next meeting" / "Thursday 20 ...")
-        sentences = [f"{s} {sentences[i + 1]}" if states(s) and len(s) < SHORT_FACT and i + 1 < len(sentences) else s
-                     for i, s in enumerate(sentences)]
+    if states:  # a fact's heading with its value on the next line ("Date of next meeting" / "Thursday 20 ...");
+        # a short line with its value after a comma or colon ("Chair: Cllr Lee", "Dame Helen Oduya, Chair") is whole
+        sentences = [f"{s} {sentences[i + 1]}" if states(s) and len(s) < SHORT_FACT and not _VALUE.search(s)
+                     and i + 1 < len(sentences) else s for i, s in enumerate(sentences)]
     def score(i: int) -> int:
         shared = len(terms & content_terms(sentences[i]))
         return (shared + ANSWERS_BONUS * bool(answers and shared and answers(sentences[i]))

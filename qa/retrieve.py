@@ -13,6 +13,7 @@ from itertools import pairwise
 import numpy as np
 
 from ingest.dates import mentions_between
+from ingest.facts import join_role_cells
 from ingest.schema import Chunk
 from qa.quantity import Asked, asked_figure, states_figure
 from qa.schema import Boosts, Passage, QueryPlan
@@ -208,7 +209,7 @@ def names_person(text: str, topic: Sequence[str]) -> bool:
     attendance line, a sentence; not anywhere in a paragraph a PDF gave as one line."""
     words = set(topic)
     return any(len(line) <= PERSON_LINE and _PERSON.search(line) and words & set(stems(line))
-               for line in text.splitlines())
+               for line in join_role_cells(text).splitlines())
 
 
 def asks_why(question: str) -> bool:

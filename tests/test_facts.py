@@ -31,6 +31,9 @@ def _plan(question: str, history=()):
     ("Cllr A. Jones (Chair)\nCllr B. Patel", ("chair",)),
     ("Councillor Smith (in the Chair)", ("chair",)),
     ("Chairman: Cllr Lee", ("chair",)),
+    ("Dame Helen Oduya\nChair\nPresent", ("chair", "attendance")),  # an attendance table, one cell per line
+    ("Meeting ended at 12.18 pm\n\n______\nChairman", ()),  # the signature line is no chair
+    ("Meetings will take place bi-monthly\n\nChair\n\nCabinet Lead Member", ()),
     ("12. Date of next meeting", ("next_meeting",)),
     ("The next meeting of the Board will be held on Tuesday 5 May 2026 at 10am.", ("next_meeting",)),
     ("The minutes of the meeting held on 3 March 2025 were confirmed as a correct record.", ("minutes_of",)),

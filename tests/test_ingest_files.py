@@ -764,3 +764,41 @@ def test_a_pack_rendered_as_pdf_splits_by_its_own_headers_and_agenda(tmp_path: P
     texts = {r.minute: (r.text, r.page) for r in parsed.resolutions}
     assert texts == {"11": ("That the report be noted and a further update be brought in six months.", 2),
                      "12": ("(a) That the winter plan be endorsed;\n(b) That partners report back on discharge delays.", 3)}
+
+
+def _draw_tables_one_cell_per_line(pdf_path: Path) -> Path:
+    """Three pages of a performance report: a running header, a page number at the foot, and tables
+    whose cells pypdf reads one per line (numbers alone, "Present" under each member), the last
+    figure of each a few lines from the foot."""
+    pdf = canvas.Canvas(str(pdf_path), pagesize=A4)
+    members = ["Councillor Ann Moss", "Dr Raj Patel", "Sue Kemp", "Councillor Tom Reeve"]
+    for page in (1, 2, 3):
+        pdf.setFont("Helvetica", 10)
+        pdf.drawString(40, 810, "Harwick Health Scrutiny Committee - Performance Report")
+        y = 770
+        rows = ([("Member", "Attendance")] + [(m, "Present") for m in members] if page == 1 else
+                [("Month", "12-hour waits")] + [(m, str(n)) for m, n in (("July", 962 + page), ("August", 917), ("September", 47))])
+        pdf.drawString(40, y, f"Table {page}: {'attendance' if page == 1 else 'waits in the emergency department'}")
+        for left, right in rows:
+            y -= 30
+            pdf.drawString(40, y, left)
+            pdf.drawString(300, y, right)
+        pdf.drawString(40, y - 40, f"Table {page} was discussed with officers.")
+        pdf.drawString(290, 30, str(page))
+        pdf.showPage()
+    pdf.save()
+    return pdf_path
+
+
+def test_a_table_read_one_cell_per_line_keeps_its_numbers_and_repeated_cells(tmp_path: Path, settings: Settings) -> None:
+    """A number alone on a line mid-page is a table's cell, not a page number, and a cell repeated down
+    a table ("Present") is not a running header: both stay; the page numbers at the foot and the
+    running header repeated at the top do not."""
+    parsed = parse_file(_draw_tables_one_cell_per_line(tmp_path / "scrutiny.pdf"), settings)
+    text = "\n".join(chunk.text for chunk in parsed.chunks)
+    lines = text.splitlines()
+    for figure in ("964", "965", "917", "47"):
+        assert figure in lines, f"cell {figure} lost: {text!r}"
+    assert lines.count("Present") == 4, text
+    assert not {"1", "2", "3"} & set(lines), text
+    assert text.count("Harwick Health Scrutiny Committee - Performance Report") <= 1, text

@@ -45,6 +45,7 @@ def _check(parsed, key: dict) -> None:
             assert record is None or record.status == "noted", f"{item['number']}: no decision, got {record}"
             continue
         assert record is not None, f"{key['file']}: minute {item['number']} ({item['title']}): decision not found"
+        assert record.status == item.get("status", record.status), f"{item['number']}: {record.status}"
         # the decision whole, and nothing after it (no action log, next meeting or closing time)
         want = flat(item["decision"])
         assert want in flat(record.text), f"{item['number']}: {record.text!r}"
@@ -89,6 +90,10 @@ def test_a_board_never_seen_before_is_asked_about_and_cited(tmp_path):
         first = answer["citations"][0]
         assert (first["board"], first["meeting_date"], first["item"]) == (board, meeting_date, minute)
         assert decision in answer["answer"], answer["answer"]
+    # the chair read from an attendance table's cells, name over role, quoted as one
+    answer = json.loads(runner.invoke(app, ["ask", "Who chaired the Mercia Vale ICB meeting in September 2025?",
+                                            "--json", *home]).output)
+    assert answer["found"] and "Dame Helen Oduya, Chair" in answer["answer"], answer["answer"]
 
 
 def _draw_minutes_with_footer_first(pdf_path: Path) -> Path:
