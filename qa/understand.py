@@ -234,6 +234,11 @@ def _content_words(text: str) -> list[str]:
     return re.findall(r"[a-z]{3,}", text.lower())
 
 
+# a follow-up asking who, when, where, why or how many asks something of its own ("who presented it?"),
+# unlike "what about the city board?" or "how about 2022?"
+_ASKS_OWN = re.compile(r"^\W*(?:(?:and|so|but|then)\s+)?(?:who|whom|whose|when|where|why|how(?!\s+about))\b", re.I)
+
+
 def _is_followup(plan: QueryPlan) -> bool:
     """A question leans on the conversation when it points back ("that", "they", "what about")
     or names too little of its own to search for."""
@@ -254,7 +259,8 @@ def _follow_on(plan: QueryPlan, history: Sequence[str], *, boards: Sequence[Boar
     filters = Filters(board=f.board or p.board, date_from=f.date_from if new_dates else p.date_from,
                       date_to=f.date_to if new_dates else p.date_to, doc_types=f.doc_types or p.doc_types,
                       date_field=f.date_field if new_dates else p.date_field)
-    asks_own = plan.intent == "resolution" or len(_content_words(plan.search_text)) >= 2
+    asks_own = (plan.intent == "resolution" or len(_content_words(plan.search_text)) >= 2
+                or bool(_ASKS_OWN.match(plan.question)))
     mine, theirs = plan.boosts, previous.boosts
     boosts = Boosts(boards=mine.boards or theirs.boards,
                     doc_types=mine.doc_types if asks_own else theirs.doc_types,

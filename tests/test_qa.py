@@ -172,6 +172,11 @@ def test_follow_up_carries_topic_board_and_dates():
     assert "dementia" in plan.search_text and plan.intent == "resolution"
     own = _plan("why did they pick respiratory illness?", history=[HEADLINE + "?"])
     assert own.intent == "general" and "respiratory" in own.search_text and "neighbourhoods" in own.search_text
+    # asking who, when or where asks something of its own, however few its words; "how about" does not
+    who = _plan("who presented it?", history=["What did the city board agree about the strategy in July 2022?"])
+    assert who.intent == "general" and who.filters.board == CITY and "strategy" in who.search_text
+    how = _plan("how about the city board?", history=["what was resolved on dementia in December 2025?"])
+    assert how.intent == "resolution"
 
 
 @pytest.mark.parametrize("question", ["", "   ", "\x00\x01", "x" * 5000])
