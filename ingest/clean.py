@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from ingest.labels import AGENDA_STAMP, APPENDIX_STAMP, MINUTE_LABEL_ONLY
 from ingest.schema import Line
+from ingest.tables import rebuild_cell_tables
 
 BLANK_PAGE = "\x0c"  # kept as a line of its own: a page break that starts a new part
 _BLANK_PAGE_NOTICE = re.compile(r"^\W*this page is intentionally (left )?blank\W*$", re.IGNORECASE)
@@ -105,7 +106,7 @@ def clean_lines(lines: list[Line]) -> list[Line]:
             cleaned.append(Line("", line.page))
         elif not (_LONE_NUMBER.match(text) and (i in ends or not text.isdigit())):
             cleaned.append(Line(text, line.page))  # a number alone mid-page is a table's cell ("962"), kept
-    return _rejoin(cleaned)
+    return rebuild_cell_tables(_rejoin(cleaned))
 
 
 _SMALL_WORDS = frozenset("a an and as at by for from in of on or the to with".split())

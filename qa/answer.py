@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 
 from ingest.facts import facts, join_role_cells
+from ingest.tables import labelled_rows
 from qa.quantity import asked_figure, states_figure
 from qa.retrieve import NOT_SERIES, asks_why, gives_reason, minute_order
 from qa.schema import Answer, Citation, Passage, QueryPlan
@@ -34,6 +35,7 @@ def best_sentences(text: str, terms: set[str], limit: int = 2, answers: Callable
     and those stating the meeting fact asked for (`states`: "Location: County Hall") before all.
     A sentence leading into a list ("... two additional issues:") brings the list with it, from `after`
     (the passage that follows) when the list begins there."""
+    text = labelled_rows(text)  # a table's figures with their column headings ("Target 2030 66.7%")
     if states:  # a table's name cell and role cell read as one ("Dame Helen Oduya" / "Chair")
         text = join_role_cells(text)
     sentences = [s.strip(" -•") for s in _SENTENCE.split(text) if len(s.strip()) > 20 or (states and states(s))]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import Stemmer
 
+from ingest.tables import labelled_rows
 from qa.terms import stems
 
 _HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\s+(?P<rest>.*)", re.I)
@@ -102,6 +103,7 @@ def states_figure(text: str, asked: Asked, topic: str = "") -> bool:
     passage naming it (a percentage, when all it names is a share or rate); or a table column headed
     "Number of ...". Ages and references ("aged 65",
     "paragraph 16") are not figures."""
+    text = labelled_rows(text)  # a table's figures beside their column's heading ("August: 12-hour waits 917")
     counted = set(stems(asked.phrase))
     about = set(stems(topic)) - counted
     columns = [m[1] for m in _NUMBER_OF.finditer(text) if not _SEVERAL.search(text[max(0, m.start() - 30):m.start()])]

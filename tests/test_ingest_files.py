@@ -775,7 +775,12 @@ def _draw_tables_one_cell_per_line(pdf_path: Path) -> Path:
     for page in (1, 2, 3):
         pdf.setFont("Helvetica", 10)
         pdf.drawString(40, 810, "Harwick Health Scrutiny Committee - Performance Report")
-        y = 770
+        prose = ["The committee receives this report at every meeting. It sets out how the hospital's emergency",
+                 f"department performed against the national standards in the quarter (part {page} of three), with",
+                 "commentary from the Trust on the reasons for any change and the actions being taken in response."]
+        for n, sentence in enumerate(prose):
+            pdf.drawString(40, 780 - 14 * n, sentence)
+        y = 730
         rows = ([("Member", "Attendance")] + [(m, "Present") for m in members] if page == 1 else
                 [("Month", "12-hour waits")] + [(m, str(n)) for m, n in (("July", 962 + page), ("August", 917), ("September", 47))])
         pdf.drawString(40, y, f"Table {page}: {'attendance' if page == 1 else 'waits in the emergency department'}")
@@ -792,13 +797,26 @@ def _draw_tables_one_cell_per_line(pdf_path: Path) -> Path:
 
 def test_a_table_read_one_cell_per_line_keeps_its_numbers_and_repeated_cells(tmp_path: Path, settings: Settings) -> None:
     """A number alone on a line mid-page is a table's cell, not a page number, and a cell repeated down
-    a table ("Present") is not a running header: both stay; the page numbers at the foot and the
-    running header repeated at the top do not."""
+    a table ("Present") is not a running header: both stay, a table of figures put back into rows under
+    its column headings; the page numbers at the foot and the running header repeated at the top do not."""
     parsed = parse_file(_draw_tables_one_cell_per_line(tmp_path / "scrutiny.pdf"), settings)
     text = "\n".join(chunk.text for chunk in parsed.chunks)
     lines = text.splitlines()
-    for figure in ("964", "965", "917", "47"):
-        assert figure in lines, f"cell {figure} lost: {text!r}"
+    for row in ("Month\t12-hour waits", "July\t964", "July\t965", "August\t917", "September\t47"):
+        assert row in lines, f"row {row!r} lost: {text!r}"
     assert lines.count("Present") == 4, text
     assert not {"1", "2", "3"} & set(lines), text
     assert text.count("Harwick Health Scrutiny Committee - Performance Report") <= 1, text
+
+
+def test_a_figure_from_a_table_is_quoted_with_its_row_and_column(tmp_path: Path) -> None:
+    """Asked of the drawn report, a figure in a table read one cell per line is quoted with its row's
+    label and its column's heading."""
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    _draw_tables_one_cell_per_line(papers / "scrutiny.pdf")
+    home = ["--home", str(tmp_path / "home")]
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(papers), *home]).exit_code == 0
+    answer = json.loads(runner.invoke(app, ["ask", "How many 12-hour waits were there in August?", "--json", *home]).output)
+    assert "August: 12-hour waits 917" in answer["answer"], answer["answer"]
