@@ -118,14 +118,17 @@ _NOT_PLACES = frozenset("the a an of and minutes meeting agenda report to for se
 
 
 # Other public bodies head their papers with their name too: an NHS integrated care board or a care
-# partnership ("NHS Mercia Vale Integrated Care Board"), a council's cabinet ("BRACKENFIELD DISTRICT
-# COUNCIL" over "MINUTES of a meeting of the CABINET").
+# partnership ("NHS Mercia Vale Integrated Care Board"), a council's committee or cabinet ("BRACKENFIELD
+# DISTRICT COUNCIL" over "MINUTES of a meeting of the CABINET", or over "Health Overview and Scrutiny Committee").
 _CARE_BODY = re.compile(r"^[ \t]*(?P<nhs>NHS[ \t]+)?(?P<place>[A-Za-z][\w'&.,-]*(?:[ \t]+[A-Za-z][\w'&.,-]*){0,4}?)"
                         r"[ \t]+integrated[ \t]+care[ \t]+(?P<body>board|partnership)\b", re.I | re.M)
 _COUNCIL_LINE = re.compile(r"^[ \t]*(?P<place>[A-Za-z][\w'&.-]*(?:[ \t]+[A-Za-z][\w'&.-]*){0,3}?)"
                            r"(?P<kind>(?:[ \t]+(?:county|city|borough|district|metropolitan))*)[ \t]+council[ \t]*$",
                            re.I | re.M)
-_CABINET = re.compile(r"\bmeeting\s+of\s+(?:the\s+)?cabinet\b|^[ \t]*(?:the\s+)?cabinet[ \t]*$", re.I | re.M)
+_CABINET = re.compile(r"\bmeeting\s+of\s+(?:the\s+)?(?P<body>cabinet)\b", re.I)
+# the committee under the council's name: "Health Overview and Scrutiny Committee", "CABINET"
+_COUNCIL_BODY = re.compile(r"^[ \t]*(?:the\s+)?(?P<body>(?:[A-Za-z,&'-]+[ \t]+){0,6}?(?:committee|cabinet|panel|sub-committee))[ \t]*$",
+                           re.I)
 
 
 def _place(words: list[str]) -> bool:
@@ -137,9 +140,9 @@ def _place(words: list[str]) -> bool:
 
 def heading_board(text: str) -> str | None:
     """The board the text heads itself with: "<Place> Health and Wellbeing Board", else an NHS care
-    board or partnership, else a council's cabinet; None when it names none (the registry's cues are
-    tried first)."""
-    return _wellbeing_heading(text) or _care_body_heading(text) or _cabinet_heading(text)
+    board or partnership, else a council's committee or cabinet; None when it names none (the registry's
+    cues are tried first)."""
+    return _wellbeing_heading(text) or _care_body_heading(text) or _council_heading(text)
 
 
 def _wellbeing_heading(text: str) -> str | None:
@@ -163,13 +166,28 @@ def _care_body_heading(text: str) -> str | None:
     return None
 
 
-def _cabinet_heading(text: str) -> str | None:
-    if not _CABINET.search(text):
-        return None
-    for m in _COUNCIL_LINE.finditer(text):
-        if _place(m["place"].split()):
-            return f"{title_case(m['place'] + m['kind'])} Council Cabinet"
+def _council_heading(text: str) -> str | None:
+    """A council's committee or cabinet: the council's name with the committee's on one of the next two
+    lines ("WYVERNSHIRE COUNTY COUNCIL" / "Health Overview and Scrutiny Committee"), or minutes "of a
+    meeting of the Cabinet" under the council's name."""
+    lines = text.splitlines()
+    cabinet = _CABINET.search(text)
+    for i, line in enumerate(lines):
+        m = _COUNCIL_LINE.match(line)
+        if not (m and _place(m["place"].split())):
+            continue
+        council = f"{title_case(m['place'] + m['kind'])} Council"
+        for below in lines[i + 1:i + 3]:
+            if body := _COUNCIL_BODY.match(below):
+                return f"{council} {_body_name(body['body'])}"
+        if cabinet:
+            return f"{council} Cabinet"
     return None
+
+
+def _body_name(body: str) -> str:
+    """A committee's name in title case, small words kept small ("Health Overview and Scrutiny Committee")."""
+    return " ".join(w.lower() if w.lower() in ("and", "of", "the", "for") else w.capitalize() for w in body.split())
 
 
 def _head_text(lines: list[Line], n: int = 40) -> str:
@@ -199,7 +217,8 @@ def _title(seg_lines: list[Line], kind: str) -> str:
             if 3 < len(value) <= 160 and value.lower().rstrip(": ") not in _COVER_LABELS:
                 return _tidy_title(value.strip(" :."))
     for i, text in enumerate(texts):
-        if kind == "report" and text.upper().startswith("REPORT OF") and i + 1 < len(texts):
+        # a cover's "REPORT OF THE DIRECTOR ..." over the title; not a sentence ("Report of the Manager. The ...")
+        if kind == "report" and text.upper().startswith("REPORT OF") and ". " not in text and i + 1 < len(texts):
             return _join_title(texts[i + 1:i + 3])
     start = 1 if kind == "report" and committee_header(list(seg_lines), 0) else 0
     candidates = [t for t in texts[start:] if not find_dates(t) or len(t) > 40]

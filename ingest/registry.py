@@ -63,13 +63,15 @@ def load_boards(path: Path) -> tuple[Board, ...]:
 def board_named(name: str) -> Board:
     """A board the papers name that the registry does not list ("Rutland Health and Wellbeing Board",
     "NHS Mercia Vale Integrated Care Board", "Brackenfield District Council Cabinet"), with the everyday
-    names a question uses for it ("the Rutland board", "Mercia Vale ICB", "Brackenfield's Cabinet")."""
+    names a question uses for it ("the Rutland board", "Mercia Vale ICB", "Brackenfield's Cabinet",
+    "Wyvernshire Health Overview and Scrutiny Committee")."""
     if m := re.fullmatch(r"(?:NHS )?(.+) Integrated Care (Board|Partnership)", name):
         place, short = m[1], "ICB" if m[2] == "Board" else "ICP"
         aliases = (f"{place} {short}", f"{place} Integrated Care {m[2]}", f"{place}'s {short}", f"NHS {place}")
-    elif m := re.fullmatch(r"((.+?)(?: County| City| Borough| District| Metropolitan)* Council) Cabinet", name):
-        place = m[2]
-        aliases = (f"{place} Cabinet", f"{place}'s Cabinet", f"{m[1]}'s Cabinet", f"{place} Council Cabinet", m[1])
+    elif m := re.fullmatch(r"((.+?)(?: County| City| Borough| District| Metropolitan)* Council) (.+)", name):
+        council, place, body = m[1], m[2], m[3]  # "Wyvernshire County Council", "Wyvernshire", "Cabinet"
+        aliases = (f"{place} {body}", f"{place}'s {body}", f"{council}'s {body}", f"{place} Council {body}",
+                   *([f"{place} {' '.join(body.split()[-2:])}"] if len(body.split()) > 2 else []))  # "... Scrutiny Committee"
     else:
         place = re.sub(r"\s+Health and (?:Wellbeing|Care) (?:Partnership Board|Board|Committee|Partnership)$", "", name)
         aliases = (f"{place} HWB", f"{place} Health & Wellbeing Board", f"{place} board", f"{place}'s board",

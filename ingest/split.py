@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.clean import BLANK_PAGE
+from ingest.clean import BLANK_PAGE, page_edges
 from ingest.dates import find_dates
 from ingest.labels import AGENDA_STAMP
 from ingest.schema import Line
@@ -125,6 +125,7 @@ def _cover_date(lines: list[Line], i: int) -> str | None:
 def find_segments(lines: list[Line]) -> list[Segment]:
     """Where each constituent document starts, in order, as contiguous segments."""
     starts: list[tuple[int, str, str | None, str | None]] = [(0, "front", None, None)]
+    edges = page_edges(lines)  # an unstamped paper's committee header heads a page, not a table's cells
     in_minutes = False
     minutes_date: str | None = None  # the date the minutes' heading names
     for i, line in enumerate(lines):
@@ -149,9 +150,11 @@ def find_segments(lines: list[Line]) -> list[Segment]:
             else:
                 starts.append((i, "report", _cover_date(lines, i), stamp[2]))
                 in_minutes = False
-        elif ((i > 40 or len(starts) > 1) and not (last_kind == "minutes" and i - last_start <= 6)
+        elif ((i > 40 or len(starts) > 1) and i in edges and not (last_kind == "minutes" and i - last_start <= 6)
               and not (last_item and i - last_start <= 15)  # the stamped paper's own cover header
               and (date := committee_header(lines, i))
+              # the committee's name over a minutes heading ("... Board" / "Minutes" / "Thursday 5 December 2024")
+              and not any(opens_minutes(lines, j) for j in range(i + 1, min(i + 4, len(lines))))
               # the minutes' running header on each page ("MINUTES OF THE ... BOARD – TUESDAY, 8 JULY 2025")
               and not (in_minutes and date == minutes_date)):
             starts.append((i, "report", date, None))  # the minutes' own heading names the board and date too

@@ -30,6 +30,9 @@ def _check(parsed, key: dict) -> None:
     assert (agenda.doc_type, agenda.board, agenda.meeting_date) == ("agenda", key["board"], key["meeting_date"])
     minutes = [d for d in docs if d.doc_type == "minutes"]
     assert [(m.board, m.meeting_date) for m in minutes] == [(key["board"], key["previous_meeting_date"])]
+    # every other paper is the meeting's own: none split out of a table's cells under a date of its own
+    assert {d.meeting_date for d in docs if d.doc_type != "minutes"} == {key["meeting_date"]}, \
+        [(d.title, d.meeting_date) for d in docs]
     for decision in key["minute_decisions"]:
         want = flat(decision["decision"])
         found = [r for r in parsed.resolutions if want in flat(r.text)]
