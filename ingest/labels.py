@@ -10,7 +10,7 @@ APPENDIX_STAMP = re.compile(r"^[Aa]ppendix\s+[A-Z0-9]{1,2}$")
 
 # A minute's label: "38", "45/25", "Minute 45/25", "Minute No. 7", "Item 5", "HWB 45/25" (a committee's
 # letters before the number), "HWB/24/12" (letters and year before it)
-MINUTE_LABEL = (r"(?P<word>(?i:minute|item)\s+(?i:no\.?\s*)?)?"
+MINUTE_LABEL = (r"(?P<word>(?i:minute|item|decision\s+(?:reference|ref\.?|number|no\.?)\s*:?)\s+(?i:no\.?\s*)?)?"
                 r"(?:(?P<letters>[A-Z]{2,6})/(?P<year>\d{2})/|(?P<prefix>[A-Z]{2,6})\s?[/.-]?\s?)?"
                 r"(?P<seq>\d{1,3})(?P<of>/\d{2,4})?(?P<stop>\.)?")
 # the label alone, the title on the next line: "HWB 41/25", "Minute No. 5", "Item 3", "57/23"

@@ -11,7 +11,7 @@ from ingest.dates import find_dates, find_months, find_periods
 from ingest.registry import Board, phrase_pattern
 from ingest.schema import BoardDocument, DocMeta, Line
 from ingest.labels import AGENDA_STAMP
-from ingest.split import Segment, committee_header, find_segments, is_pack, opens_with_minutes
+from ingest.split import RECORD_OF_DECISIONS, Segment, committee_header, find_segments, is_pack, opens_with_minutes
 
 _AGENDA_ITEM = re.compile(r"^(\d{1,2})\.\s*(\S.*)$")
 # papers attached: "(Pages 5 - 12)", an "Appendix A" line, or a page column ("... Return   13 - 18")
@@ -426,7 +426,9 @@ def _segment_meta(seg: Segment, seg_lines: list[Line], *, doc_id: str, source: s
         day = _meeting_date(head[:600])
         date = date_cls.fromisoformat(day) if day else None
         item = mapper.minutes_item
-        title = f"Minutes of the meeting held on {date.strftime('%-d %B %Y')}" if date else "Minutes"
+        record = any(RECORD_OF_DECISIONS.match(line) for line in head.splitlines()[:8])  # a cabinet's decisions
+        kind = "Record of decisions" if record else "Minutes"
+        title = f"{kind} of the meeting held on {date.strftime('%-d %B %Y')}" if date else kind
         return DocMeta(title=title, doc_type="minutes", board=board, meeting_date=date.isoformat() if date else None,
                        item=item.number if item else None, item_title=item.title if item else None, **common)
     title = title or _title(seg_lines, seg.kind)

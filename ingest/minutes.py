@@ -57,6 +57,8 @@ def _candidates(lines: tuple[Line, ...]) -> list[tuple[int, int, str, str, int]]
     for i, line in enumerate(lines):
         if (m := MINUTE_LABEL_ONLY.match(line.text)) and _marked(m):
             j = _next_text(lines, i)
+            if j is not None and lines[j].text.lower().rstrip(": ") == "title":  # a record's "Title:" cell
+                j = _next_text(lines, j)
             title = lines[j].text if j is not None else ""
             if title[:1].isupper() and len(title) <= 150 and not _RESOLVED.match(title) and not MINUTE_LABEL_ONLY.match(title):
                 found += [(i, seq, _label(m), title.strip(), j) for seq in _sequence_numbers(m)]
@@ -144,7 +146,7 @@ _SIGNATURE = re.compile(r"^(?:chair(?:man|person)?|signed|date)\W*$", re.IGNOREC
 # what follows a decision but is not part of it: an action log entry ("ACTION: MT to ..."), the next
 # meeting, a cabinet's reasons and rejected options, a member leaving or rejoining the meeting
 _ACTION = re.compile(r"^(?:actions?\b[^:.]{0,50}:|date\s+(?:and\s+time\s+)?of\s+(?:the\s+)?next\s+meeting\b|next\s+meeting\s*:"
-                     r"|reasons?\s+for\s+(?:the\s+)?(?:decisions?|recommendations?)\b|(?:other\s+|alternative\s+)options\s+considered\b"
+                     r"|reasons?\s+for\s+(?:the\s+)?(?:decisions?|recommendations?)\b|(?:(?:other|alternative)\s+)?options\s+considered\b"
                      r"|[A-Z][^.;:]{0,60}\b(?:left|re-?joined|returned\s+to)\s+the\s+meeting\b)",
                      re.IGNORECASE)
 

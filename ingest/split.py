@@ -251,11 +251,15 @@ def _has_text(lines: list[Line], start: int, end: int) -> bool:
     return letters > 40
 
 
+# a cabinet's or committee's record of the decisions it took, published instead of (or before) minutes
+RECORD_OF_DECISIONS = re.compile(r"^\W*(?:record\s+of\s+(?:the\s+)?(?:executive\s+)?decisions|decision\s+notice)\b", re.I)
+
+
 def opens_with_minutes(lines: list[Line]) -> bool:
     """Whether a file is a set of minutes on its own (its heading among the first lines, or "Minutes"
-    alone over the committee's name)."""
+    alone over the committee's name), or a record of decisions."""
     texts = [n for n, line in enumerate(lines[:200]) if line.text][:8]
-    return any(opens_minutes(lines, n) for n in texts)
+    return any(opens_minutes(lines, n) or RECORD_OF_DECISIONS.match(lines[n].text) for n in texts)
 
 
 def is_pack(lines: list[Line]) -> bool:

@@ -73,6 +73,9 @@ NEVER_SEEN = [  # (question, board, meeting date, minute, words of the decision)
     ("What did Brackenfield Cabinet resolve on council tax reduction?",
      "Brackenfield District Council Cabinet", "2025-10-14", "59",
      "the maximum award for working-age households remain at 85% of council tax liability"),
+    ("What did the Sedgebury Cabinet decide about the adult social care charging policy?",  # a record of decisions
+     "Sedgebury Metropolitan Borough Council Cabinet", "2025-12-10", "25/088",
+     "disability-related expenditure allowance of £25 a week be disregarded"),
 ]
 
 
