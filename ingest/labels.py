@@ -15,3 +15,17 @@ MINUTE_LABEL = (r"(?P<word>(?i:minute|item|decision\s+(?:reference|ref\.?|number
                 r"(?P<seq>\d{1,3})(?P<of>/\d{2,4})?(?P<stop>\.)?")
 # the label alone, the title on the next line: "HWB 41/25", "Minute No. 5", "Item 3", "57/23"
 MINUTE_LABEL_ONLY = re.compile(rf"^{MINUTE_LABEL}$")
+_LETTERED = re.compile(rf"(?<![\w/]){MINUTE_LABEL}(?![\w/])")
+
+
+def minute_number(m: re.Match[str]) -> str:
+    """A minute's number as boardqa cites it: "38", "45/25", "24/12" (of "HWB/24/12"); committee
+    letters dropped."""
+    return f"{m['year']}/{m['seq']}" if m["year"] else m["seq"] + (m["of"] or "")
+
+
+def cited_minutes(text: str) -> str:
+    """Minute references with committee letters written as boardqa cites them ("minute HWB/25/37" ->
+    "minute 25/37", "CAB/25/089" -> "25/089", "HWB 45/25" -> "45/25"); other numbers as they are."""
+    return _LETTERED.sub(lambda m: (m["word"] or "") + minute_number(m)
+                         if m["letters"] or (m["prefix"] and m["of"]) else m[0], text)

@@ -5,7 +5,7 @@ import re
 
 from ingest.clean import title_case, title_like
 from ingest.dates import find_dates
-from ingest.labels import MINUTE_LABEL, MINUTE_LABEL_ONLY
+from ingest.labels import MINUTE_LABEL, MINUTE_LABEL_ONLY, minute_number
 from ingest.split import MINUTES_END, is_header_line
 from ingest.schema import BoardDocument, Line, MinuteItem, Resolution
 
@@ -24,11 +24,6 @@ _DEFERRED = re.compile(r"[^.]*\b(?:deferred|postponed|withdrawn)\b[^.]*\.?", re.
 _NOTED = re.compile(r"[^.:]*\b(?:the board|members|the committee)\s+(?:noted|received)\b[^.:]*[.:]?", re.IGNORECASE)
 _PART = re.compile(r"^\(?(?:[a-z]|[ivx]{1,4})\)\s|^That\b")
 _LIST_PREFIX = re.compile(r"^[-•*]\s+")
-
-
-def _label(m: re.Match[str]) -> str:
-    """The minute number as cited: "38", "45/25", "24/12" (of "HWB/24/12")."""
-    return f"{m['year']}/{m['seq']}" if m["year"] else m["seq"] + (m["of"] or "")
 
 
 def _marked(m: re.Match[str]) -> bool:
@@ -61,7 +56,7 @@ def _candidates(lines: tuple[Line, ...]) -> list[tuple[int, int, str, str, int]]
                 j = _next_text(lines, j)
             title = lines[j].text if j is not None else ""
             if title[:1].isupper() and len(title) <= 150 and not _RESOLVED.match(title) and not MINUTE_LABEL_ONLY.match(title):
-                found += [(i, seq, _label(m), title.strip(), j) for seq in _sequence_numbers(m)]
+                found += [(i, seq, minute_number(m), title.strip(), j) for seq in _sequence_numbers(m)]
             continue
         if (m := _NUMBER_AFTER.match(line.text)) and (title_like(m["title"]) or m["title"].isupper()
                                                       or " " not in m["title"]):  # "Minutes        22"
@@ -76,7 +71,7 @@ def _candidates(lines: tuple[Line, ...]) -> list[tuple[int, int, str, str, int]]
         title = m["title"]
         if (m["stop"] or m["of"] or m["year"] or m["word"] or title.isupper()
                 or title_like(title) and len(title) <= 80 and not title.endswith(".")):
-            found += [(i, seq, _label(m), m["title"].strip(), i) for seq in _sequence_numbers(m)]
+            found += [(i, seq, minute_number(m), m["title"].strip(), i) for seq in _sequence_numbers(m)]
     return found
 
 

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from ingest.dates import find_dates, find_months, find_periods, impossible_dates
 from ingest.errors import QuestionError
+from ingest.labels import cited_minutes
 from ingest.registry import Board, LayTerm, Priority, phrase_pattern
 from qa.acronyms import expand
 from qa.schema import Boosts, Filters, QueryPlan
@@ -213,7 +214,7 @@ def plan_query(question: str, *, boards: Sequence[Board], priorities: Sequence[P
     boosts = Boosts(boards=favoured, doc_types=("minutes",) if resolution else types,
                     kinds=("resolution",) if resolution else (), priorities=_priorities(text, priorities), years=years,
                     facts=facts)
-    topic = _topic(text, date_spans + board_spans)
+    topic = cited_minutes(_topic(text, date_spans + board_spans))  # "minute HWB/25/37" as cited: "25/37"
     alternates = everyday_words(topic, lay_terms)
     expansions = tuple(dict.fromkeys([*expand(topic, acronyms or {}), *(t for _, terms in alternates for t in terms)]))
     plan = QueryPlan(question=text, search_text=topic, filters=filters, boosts=boosts,

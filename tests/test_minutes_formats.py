@@ -93,6 +93,9 @@ def test_a_board_never_seen_before_is_asked_about_and_cited(tmp_path):
         first = answer["citations"][0]
         assert (first["board"], first["meeting_date"], first["item"]) == (board, meeting_date, minute)
         assert decision in answer["answer"], answer["answer"]
+    # a minute asked for by its full reference, committee letters and all, is the minute cited without them
+    answer = json.loads(runner.invoke(app, ["ask", "What was resolved at minute ICB/25/046?", "--json", *home]).output)
+    assert answer["citations"][0]["item"] == "25/046" and "Vale Primary Care Federation" in answer["answer"]
     # the chair read from an attendance table's cells, name over role, quoted as one
     answer = json.loads(runner.invoke(app, ["ask", "Who chaired the Mercia Vale ICB meeting in September 2025?",
                                             "--json", *home]).output)

@@ -160,6 +160,17 @@ def test_the_rerank_reaches_past_the_top_k_of_the_fusion(corpus_store):
     assert target in [p.chunk_id for p in top]
 
 
+@pytest.mark.parametrize("question, cited, gone", [
+    ("What was resolved at minute HWB/25/37?", "25/37", "HWB"),
+    ("What is decision CAB/25/089 about?", "25/089", "CAB"),
+    ("What did minute HWB 45/25 say?", "45/25", "HWB"),
+])
+def test_a_minute_reference_is_searched_as_minutes_are_cited(question, cited, gone):
+    """Committee letters are dropped from minute numbers at ingest, so from the question too."""
+    text = _plan(question).search_text
+    assert cited in text and gone not in text
+
+
 def test_explicit_filters_override_the_question():
     plan = _plan(HEADLINE, explicit=Filters(board=CITY, date_from=date(2022, 1, 1), date_to=date(2022, 12, 31)))
     assert (plan.filters.board, plan.filters.date_from, plan.filters.date_to) == (CITY, date(2022, 1, 1), date(2022, 12, 31))
