@@ -29,6 +29,11 @@ _BATCH = 1000  # ids per Chroma get/delete/update call, well under its maximum b
 # misses a few of them, and which ones changes from process to process; at 500 it matches an exact
 # search on the shipped corpus and repeats itself.
 EF_SEARCH = 500
+# How the graph is built, fixed when a collection is created. At Chroma's defaults (100, 16) the nearest
+# ten of a question missed one chunk in a thousand, a different one from build to build; at (400, 32),
+# one in ten thousand or none (bench/hnsw_recall.py, README "Speed").
+EF_CONSTRUCTION = 400
+MAX_NEIGHBORS = 32
 LOCKED_TRIES = 4  # a write Chroma's SQLite refuses as locked is tried this many times in all
 
 
@@ -47,7 +52,9 @@ def open_collection(settings: Settings, index_id: str) -> Collection:
         client = chromadb.PersistentClient(path=str(settings.index_dir / "chroma"), settings=client_settings)
     name = collection_name(settings, index_id)
     collection = client.get_or_create_collection(name, embedding_function=None,
-                                                 configuration={"hnsw": {"space": "cosine", "ef_search": EF_SEARCH}})
+                                                 configuration={"hnsw": {"space": "cosine", "ef_search": EF_SEARCH,
+                                                                         "ef_construction": EF_CONSTRUCTION,
+                                                                         "max_neighbors": MAX_NEIGHBORS}})
     space = (collection.configuration_json.get("hnsw") or {}).get("space")
     if space not in (None, "cosine"):
         raise ConfigError(f"Chroma collection {name!r} uses {space} distance, not cosine; "
