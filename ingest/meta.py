@@ -125,7 +125,7 @@ _CARE_BODY = re.compile(r"^[ \t]*(?P<nhs>NHS[ \t]+)?(?P<place>[A-Za-z][\w'&.,-]*
 _COUNCIL_LINE = re.compile(r"^[ \t]*(?P<place>[A-Za-z][\w'&.-]*(?:[ \t]+[A-Za-z][\w'&.-]*){0,3}?)"
                            r"(?P<kind>(?:[ \t]+(?:county|city|borough|district|metropolitan))*)[ \t]+council[ \t]*$",
                            re.I | re.M)
-_CABINET = re.compile(r"\bmeeting\s+of\s+(?:the\s+)?(?P<body>cabinet)\b", re.I)
+_CABINET = re.compile(r"\bmeeting\s+of\s+(?:the\s+)?cabinet\b", re.I)
 # the committee under the council's name: "Health Overview and Scrutiny Committee", "CABINET"
 _COUNCIL_BODY = re.compile(r"^[ \t]*(?:the\s+)?(?P<body>(?:[A-Za-z,&'-]+[ \t]+){0,6}?(?:committee|cabinet|panel|sub-committee))[ \t]*$",
                            re.I)
