@@ -8,7 +8,7 @@ from datetime import date as date_cls
 
 from ingest.clean import BLANK_PAGE, title_case, title_like
 from ingest.dates import find_dates, find_months, find_periods
-from ingest.registry import Board, phrase_pattern
+from ingest.registry import COUNCIL_KINDS, Board, phrase_pattern
 from ingest.schema import BoardDocument, DocMeta, Line
 from ingest.labels import AGENDA_STAMP
 from ingest.split import RECORD_OF_DECISIONS, Segment, committee_header, find_segments, is_pack, opens_with_minutes
@@ -111,7 +111,7 @@ _BOARD_HEADING = re.compile(r"(?=(?:^[ \t]*|\b(?P<of>meeting\s+of|minutes\s+of)\
                             r"[ \t]*\n?[ \t]*health[ \t]+(?:and|&)[ \t]+(?P<kind>well-?being|care)[ \t]*\n?[ \t]*"
                             r"(?P<body>partnership[ \t]*\n?[ \t]*board|board|committee|partnership)\b)", re.I | re.M)
 # a council's name over its board's ("CASTLEMERE COUNTY COUNCIL" / "HEALTH AND WELLBEING BOARD") is not the place
-_COUNCIL = re.compile(r"(?:\s+(?:county|city|borough|district|metropolitan))*\s+council$", re.I)
+_COUNCIL = re.compile(rf"(?:\s+(?:{COUNCIL_KINDS}))*\s+council$", re.I)
 _PLACE_JOINS = frozenset("and & upon on of".split())
 _NOT_PLACES = frozenset("the a an of and minutes meeting agenda report to for selected relevant this our your each "
                         "every all joint local".split())
@@ -123,7 +123,7 @@ _NOT_PLACES = frozenset("the a an of and minutes meeting agenda report to for se
 _CARE_BODY = re.compile(r"^[ \t]*(?P<nhs>NHS[ \t]+)?(?P<place>[A-Za-z][\w'&.,-]*(?:[ \t]+[A-Za-z][\w'&.,-]*){0,4}?)"
                         r"[ \t]+integrated[ \t]+care[ \t]+(?P<body>board|partnership)\b", re.I | re.M)
 _COUNCIL_LINE = re.compile(r"^[ \t]*(?P<place>[A-Za-z][\w'&.-]*(?:[ \t]+[A-Za-z][\w'&.-]*){0,3}?)"
-                           r"(?P<kind>(?:[ \t]+(?:county|city|borough|district|metropolitan))*)[ \t]+council[ \t]*$",
+                           rf"(?P<kind>(?:[ \t]+(?:{COUNCIL_KINDS}))*)[ \t]+council[ \t]*$",
                            re.I | re.M)
 _CABINET = re.compile(r"\bmeeting\s+of\s+(?:the\s+)?cabinet\b", re.I)
 # the committee under the council's name: "Health Overview and Scrutiny Committee", "CABINET"

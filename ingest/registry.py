@@ -60,6 +60,9 @@ def load_boards(path: Path) -> tuple[Board, ...]:
 
 
 
+COUNCIL_KINDS = "county|city|borough|district|metropolitan"  # words between a council's place and "Council"
+
+
 def board_named(name: str) -> Board:
     """A board the papers name that the registry does not list ("Rutland Health and Wellbeing Board",
     "NHS Mercia Vale Integrated Care Board", "Brackenfield District Council Cabinet"), with the everyday
@@ -68,7 +71,7 @@ def board_named(name: str) -> Board:
     if m := re.fullmatch(r"(?:NHS )?(.+) Integrated Care (Board|Partnership)", name):
         place, short = m[1], "ICB" if m[2] == "Board" else "ICP"
         aliases = (f"{place} {short}", f"{place} Integrated Care {m[2]}", f"{place}'s {short}", f"NHS {place}")
-    elif m := re.fullmatch(r"((.+?)(?: County| City| Borough| District| Metropolitan)* Council) (.+)", name):
+    elif m := re.fullmatch(rf"((.+?)(?: (?i:{COUNCIL_KINDS}))* Council) (.+)", name):
         council, place, body = m[1], m[2], m[3]  # "Wyvernshire County Council", "Wyvernshire", "Cabinet"
         aliases = (f"{place} {body}", f"{place}'s {body}", f"{council}'s {body}", f"{place} Council {body}",
                    *([f"{place} {' '.join(body.split()[-2:])}"] if len(body.split()) > 2 else []))  # "... Scrutiny Committee"
