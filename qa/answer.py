@@ -21,11 +21,13 @@ _NUMBERED = re.compile(r"^\W{0,3}([A-Za-z]{3,})\s+(\d{1,2})\s*[:.–—-].*$", r
 _NUMBER_WORDS = {w: n for n, w in enumerate("one two three four five six seven eight nine ten".split(), start=1)}
 _ORDINALS = {w: n for n, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split(), start=1)}
 FACT_BONUS = 10  # a line stating the meeting fact asked for (the venue, the chair) is quoted first: it shares few words
-_VALUE = re.compile(r"[,:;]\s*\S")  # a short fact line that holds its value: "Chair: Cllr Lee"
+_VALUE = re.compile(r"[,:;]\s*\S|\)$")  # a short fact line that holds its value: "Chair: Cllr Lee", "Cllr Lee (Chair)"
 SHORT_FACT = 40  # characters: a line stating a fact this short is its heading ("Date of next meeting")
 # sentences end at a full stop before a capital, or at a line break, unless the line breaks mid-sentence
-# ("... per week, and" / "8 are open for 100 hours.": a PDF's broken line)
-_SENTENCE = re.compile(r"(?<=[.!?;])\s+(?=[A-Z(\"'])|(?<![a-z,])\n+|\n+(?![a-z0-9])")
+# ("... per week, and" / "8 are open for 100 hours.": a PDF's broken line); not after a title or an
+# initial ("Mr. M. Squires CC")
+_SENTENCE = re.compile(r"(?<=[.!?;])(?<!\bMr\.)(?<!\bMrs\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\b[A-Z]\.)\s+(?=[A-Z(\"'])"
+                       r"|(?<![a-z,])\n+|\n+(?![a-z0-9])")
 
 
 def best_sentences(text: str, terms: set[str], limit: int = 2, answers: Callable[[str], bool] | None = None,
@@ -42,7 +44,7 @@ def best_sentences(text: str, terms: set[str], limit: int = 2, answers: Callable
     if not sentences:
         return text.strip()[:400]
     if states:  # a fact's heading with its value on the next line ("Date of next meeting" / "Thursday 20 ...");
-        # a short line with its value after a comma or colon ("Chair: Cllr Lee", "Dame Helen Oduya, Chair") is whole
+        # a short line holding its value ("Chair: Cllr Lee", "Dame Helen Oduya, Chair", "Mr. M. Squires CC (Chairman)") is whole
         sentences = [f"{s} {sentences[i + 1]}" if states(s) and len(s) < SHORT_FACT and not _VALUE.search(s)
                      and i + 1 < len(sentences) else s for i, s in enumerate(sentences)]
     def score(i: int) -> int:

@@ -160,6 +160,8 @@ def rank_chunks(plan: QueryPlan, chunks: Mapping[str, Chunk], *, keyword: Sequen
         ranked = reasons_first(ranked)
     if asks_who(plan.question):
         ranked = names_first(ranked, stems(plan.question))
+    if plan.boosts.facts:  # "who chaired ...": the passage stating the chair before a list of names
+        ranked = _giving_first(ranked, lambda c: states_fact(c, plan.boosts.facts), FIGURE_DEPTH, FIGURE_DEPTH)
     scores = {cid: score for score, cid in top}
     return [to_passage(rank, scores[c.chunk_id], c) for rank, c in enumerate(ranked, start=1)]
 

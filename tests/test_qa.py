@@ -350,6 +350,8 @@ def test_a_decision_by_another_body_recorded_in_the_minutes_of_the_meeting_asked
     # a meeting fact asked of a board's papers is found once a passage states it: "hold" is the
     # question's only content word and the front sheet does not use it
     ("Where did the county board hold its February 2026 meeting?", "Sparkenhoe Committee Room, County Hall"),
+    # the front sheet stating the chair before a list of people named beside "Chair"; "Mr. M." no sentence end
+    ("Who chaired the county board meeting in February 2026?", "Mr. M. Squires CC (Chairman)"),
     # an item of a numbered series asked for by label and number: its lines whole
     ("Which of the North West Leicestershire plan's priorities come in its third year?",
      "Year 3 – Carers; Year 3 – Diabetes"),
