@@ -52,18 +52,17 @@ EDGE_LINES = 3
 
 def _page_furniture(lines: list[Line]) -> set[str]:
     """Lines that open or close many pages alike (running headers and footers), where pages are known."""
-    by_page: dict[int, list[str]] = {}
-    for line in lines:
-        if line.page is not None and line.text.strip():
-            by_page.setdefault(line.page, []).append(normalise(line.text))
-    if len(by_page) < 3:
+    pages = {line.page for line in lines if line.page is not None and line.text.strip()}
+    if len(pages) < 3:
         return set()
-    edges = Counter(text for texts in by_page.values() for text in {texts[0], texts[-1]})
+
+    def at_edges(depth: int) -> Counter[str]:  # on how many pages each text sits within `depth` of an edge
+        return Counter(text for text, _ in {(normalise(lines[i].text), lines[i].page)
+                                            for i in page_edges(lines, depth) if lines[i].page is not None})
     # a PDF may draw its footer before the page's text ("Approved by the Board on ..." as a page's second
     # line): a line among the first or last few of most pages is furniture too
-    near = Counter(text for texts in by_page.values() for text in {*texts[:EDGE_LINES], *texts[-EDGE_LINES:]})
-    return {text for text, n in edges.items() if n >= max(3, 0.3 * len(by_page)) and len(text) < 80} | \
-           {text for text, n in near.items() if n >= max(3, 0.6 * len(by_page)) and len(text) < 80}
+    return {text for text, n in at_edges(1).items() if n >= max(3, 0.3 * len(pages)) and len(text) < 80} | \
+           {text for text, n in at_edges(EDGE_LINES).items() if n >= max(3, 0.6 * len(pages)) and len(text) < 80}
 
 
 def page_edges(lines: Sequence[Line], depth: int = EDGE_LINES) -> set[int]:
