@@ -19,7 +19,12 @@ MIN_CHARS = 250
 LIST_ITEMS = 3  # heading-like lines in a row that make a list
 LED_ITEMS = 2  # as many right after a lead-in (a line ending ":"); one alone may be the next section's heading
 PART_WORDS = 8  # a part's title is short; a longer heading-like line is a sentence
+TAIL_CHARS = 200  # a section's closing line this short stays with it, over MAX_CHARS, rather than open the next
 _HEADING = re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+)?[A-Z][^.!?]{2,80}$")
+_FIELD = re.compile(r"^[A-Z][\w'’ ]{0,30}:\s+\S")  # a labelled line: "Lead: ...", "Source: ..."
+# a field naming a person with their role ("Lead: Dr Siobhan Kerr, Director of Public Health") is no heading
+_PERSON_FIELD = re.compile(r"^[A-Z][\w'’ ]{0,30}:\s+(?:(?:Dr|Mr|Mrs|Ms|Miss|Mx|Cllr|Councillor|Prof|Professor|Sir|Dame)"
+                           r"\.?\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3},\s")
 _CAPTION = re.compile(r"^\W*(?:Table|Figure|Chart)\s+\d+[a-z]?\s*[:.–-]", re.IGNORECASE)
 
 
@@ -39,7 +44,8 @@ def _is_heading(text: str) -> bool:
     words = re.sub(r"^\d+(?:\.\d+)*\.?\s+", "", text).split()
     # a row of figures ("DFG £2,714,004 £2,714,004 £0", "Total £48,405,389") is not a heading, however short
     figures = bool(re.search(r"[£$€]\s?\d", text)) or sum(bool(re.match(r"[A-Za-z]", w)) for w in words) * 2 < len(words)
-    return bool(_HEADING.match(text)) and "\t" not in text and len(words) <= 12 and not text.endswith(",") and not figures
+    return (bool(_HEADING.match(text)) and "\t" not in text and len(words) <= 12 and not text.endswith(",")
+            and not figures and not _PERSON_FIELD.match(text))
 
 
 def _captions(blocks_: list[_Block]) -> list[_Block]:
@@ -141,7 +147,7 @@ def runs(blocks_: list[_Block]) -> list[tuple[list[Line], str | None]]:
     body = False  # whether the run holds more than headings: a heading never ends a run on its own
     heads: list[str] = []  # the headings that open the current run
     part: str | None = None  # the title the current sections stand under (see _part)
-    for block in blocks_:
+    for block, after in zip(blocks_, [*blocks_[1:], None]):
         if block.kind == "heading" and size >= MIN_CHARS and body:
             out.append((lines, section))
             lines, size, body, heads = [], 0, False, []
@@ -152,7 +158,7 @@ def runs(blocks_: list[_Block]) -> list[tuple[list[Line], str | None]]:
             section = f"{part} | {heads[-1]}" if part else heads[-1]
         for piece in _split_block(block):
             piece_size = sum(len(line.text) + 1 for line in piece)
-            if body and size + piece_size > MAX_CHARS:
+            if body and size + piece_size > MAX_CHARS and not _closes(block, after):
                 out.append((lines, section))
                 lines, size, body = [], 0, False
             lines += piece
@@ -161,6 +167,15 @@ def runs(blocks_: list[_Block]) -> list[tuple[list[Line], str | None]]:
     if lines:
         out.append((lines, section))
     return [run for run in out if sum(len(line.text) for line in run[0]) > 20]
+
+
+def _closes(block: _Block, after: _Block | None) -> bool:
+    """Whether a block is a section's closing field ("Lead: Dr Siobhan Kerr, Director of Public Health"
+    under a priority's target table, "Source: ..."): one short labelled line, then a heading or the end.
+    Put in a run of its own it would open the next section's run and be read as part of it."""
+    return (block.kind == "para" and len(block.lines) == 1 and len(block.text) <= TAIL_CHARS
+            and bool(_FIELD.match(block.text)) and not leads_in(block.text)
+            and (after is None or _is_heading(after.lines[0].text)))
 
 
 def _part(heads: list[str]) -> str | None:

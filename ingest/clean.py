@@ -34,13 +34,18 @@ _KEY_LABEL = re.compile(r"^(?:subject|title|report\s+(?:of|to|title|author)|auth
                         r"meeting(?:\s+date)?|wards?\s+affected|key\s+decision|exempt\s+information|status|"
                         r"classification|lead\s+(?:officer|member)|portfolio|contact(?:\s+officer)?|"
                         r"officer\s+to\s+contact)\s*:", re.IGNORECASE)
+# a list's bullet as a PDF draws it: a symbol font's glyph (U+F0B7, U+F0A7, read as a private-use
+# character or DEL) or a geometric shape; read as "•"
+_BULLET_GLYPH = re.compile(r"^\s*[\x7f\uf0a7\uf0b7\uf076\uf0d8\uf0fc\u25aa\u25cf\u25e6\u25a0\u2023\u2043\u2219]\s*")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")  # not tab, line or page breaks
 _SENTENCE_END = re.compile(r"[.:;!?)\]]['\"’”]?$")
 _LIST_START = re.compile(r"^(?:[-•*▪◦●]|\(?[a-z0-9ivx]{1,4}[.)]|\d+(?:\.\d+)*\.?\s)", re.IGNORECASE)
 
 
 def normalise(text: str) -> str:
-    """NFKC (ligatures such as ﬁ), unified quotes and spaces, markup stripped."""
+    """NFKC (ligatures such as ﬁ), unified quotes, spaces and bullets, control characters and markup stripped."""
     text = unicodedata.normalize("NFKC", text).replace("\u00a0", " ").replace("\u00ad", "")
+    text = _BULLET_GLYPH.sub("• ", _CONTROL.sub("", text))
     text = text.replace("\u2018", "'").replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
     for pattern, repl in _MARKUP:
         text = pattern.sub(repl, text)

@@ -18,10 +18,13 @@ _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
 _ADDRESS_WORDS = {"and", "of", "the", "at", "on", "via"}
 
 # an attendance table read one cell per line: a person's name over their role ("Dame Helen Oduya" /
-# "Chair"); read as one line ("Dame Helen Oduya, Chair") by join_role_cells
+# "Chair", "Dame Philippa Orrell" / "Trust Chair (Chair)"); read as one line ("Dame Helen Oduya, Chair")
+# by join_role_cells
 _NAME = r"(?:(?:cllr|councillor|dr|dame|sir|professor|prof|mr|mrs|ms|miss|mx|lord|lady|baroness)\.?[ \t]+\S[^\n;]{1,60}" \
           r"|(?-i:[A-Z][\w'.-]+(?:[ \t]+[A-Z][\w'.-]+){1,3}))"
-_ROLE_CELL = re.compile(rf"^[ \t]*({_NAME})[ \t]*(?:\n|,)[ \t]*((?:vice[ \t-]?)?chair(?:man|woman|person)?)[ \t]*$", _M)
+_CHAIR_ROLE = r"(?:vice[ \t-]?)?chair(?:man|woman|person)?"
+_ROLE_CELL = re.compile(rf"^[ \t]*({_NAME})[ \t]*(?:\n|,)[ \t]*({_CHAIR_ROLE}|(?-i:(?:[A-Z][\w-]*[ \t]+){{1,3}})\({_CHAIR_ROLE}\))[ \t]*$",
+                        _M)
 
 PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
     "venue": (
@@ -31,7 +34,8 @@ PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
                    r"on\s+(?:microsoft\s+)?teams|on\s+zoom)\b", _M),
     ),
     "chair": (
-        re.compile(r"\((?:in\s+the\s+)?(?:vice[\s-]?)?chair(?:man|woman|person)?\)", _M),
+        # not a signature line: "Signed: ............ (Chair) Date: ........"
+        re.compile(r"^(?![^\n]*(?:\bsigned\b|\.{5}|_{5}))[^\n]*\((?:in\s+the\s+)?(?:vice[\s-]?)?chair(?:man|woman|person)?\)", _M),
         re.compile(r"\bin\s+the\s+chair\b", _M),
         re.compile(r"^\W*chair(?:man|woman|person)?\s*:", _M),
         _ROLE_CELL,

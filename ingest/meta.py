@@ -127,8 +127,12 @@ _COUNCIL_LINE = re.compile(r"^[ \t]*(?P<place>[A-Za-z][\w'&.-]*(?:[ \t]+[A-Za-z]
                            re.I | re.M)
 _CABINET = re.compile(r"\bmeeting\s+of\s+(?:the\s+)?cabinet\b", re.I)
 # the committee under the council's name: "Health Overview and Scrutiny Committee", "CABINET"
-_COUNCIL_BODY = re.compile(r"^[ \t]*(?:the\s+)?(?P<body>(?:[A-Za-z,&'-]+[ \t]+){0,6}?(?:committee|cabinet|panel|sub-committee))[ \t]*$",
-                           re.I)
+_COUNCIL_BODY = re.compile(r"^[ \t]*(?:the\s+)?(?P<body>(?:[A-Za-z,&'-]+[ \t]+){0,6}?(?:committee|cabinet|panel|sub-committee|"
+                           r"partnership|forum))(?:[ \t]*[-–—:|][ \t]*(?:minutes|agenda))?[ \t]*$", re.I)
+# an NHS trust's board: the trust's name heading its papers, over "Minutes of the Public Board of Directors Meeting"
+_TRUST = re.compile(r"^[ \t]*(?P<trust>[A-Z][\w'&,.-]*(?:[ \t]+[\w'&,.-]+){0,6}?[ \t]+NHS[ \t]+(?:Foundation[ \t]+)?Trust)[ \t]*$",
+                    re.M)
+_TRUST_BOARD = re.compile(r"\b(?:board\s+of\s+directors|trust\s+board)\b", re.I)
 
 
 def _place(words: list[str]) -> bool:
@@ -140,9 +144,9 @@ def _place(words: list[str]) -> bool:
 
 def heading_board(text: str) -> str | None:
     """The board the text heads itself with: "<Place> Health and Wellbeing Board", else an NHS care
-    board or partnership, else a council's committee or cabinet; None when it names none (the registry's
-    cues are tried first)."""
-    return _wellbeing_heading(text) or _care_body_heading(text) or _council_heading(text)
+    board or partnership, else a council's committee, cabinet or partnership, else an NHS trust's board;
+    None when it names none (the registry's cues are tried first)."""
+    return _wellbeing_heading(text) or _care_body_heading(text) or _council_heading(text) or _trust_heading(text)
 
 
 def _wellbeing_heading(text: str) -> str | None:
@@ -185,6 +189,16 @@ def _council_heading(text: str) -> str | None:
     return None
 
 
+def _trust_heading(text: str) -> str | None:
+    """An NHS trust's board: the trust's name on a line of its own, with its board of directors named in
+    the lines below ("Minutes of the Public Board of Directors Meeting")."""
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if (m := _TRUST.match(line)) and any(_TRUST_BOARD.search(below) for below in lines[i + 1:i + 4]):
+            return f"{' '.join(m['trust'].split())} Board"
+    return None
+
+
 def _body_name(body: str) -> str:
     """A committee's name in title case, small words kept small ("Health Overview and Scrutiny Committee")."""
     return " ".join(w.lower() if w.lower() in ("and", "of", "the", "for") else w.capitalize() for w in body.split())
@@ -197,6 +211,8 @@ def _head_text(lines: list[Line], n: int = 40) -> str:
 _KEYED_TITLE = re.compile(r"^(?:subject|title|report\s+title)\s*:\s*(\S.{3,})$", re.IGNORECASE)
 
 
+_PAGE_LABEL = re.compile(r"^\d{1,4}(?:\s*[-–.]\s*\d{1,3})?$")  # a page's number or label ("6-1") is no title
+_CHAPTER = re.compile(r"^(?:chapter|part|section)\s+\d{1,2}\b", re.IGNORECASE)
 _TITLE_CELLS = frozenset({"title", "report title", "title of report"})
 _COVER_LABELS = frozenset({"report author", "author", "lead officer", "date", "report of", "purpose"})
 
@@ -221,7 +237,7 @@ def _title(seg_lines: list[Line], kind: str) -> str:
         if kind == "report" and text.upper().startswith("REPORT OF") and ". " not in text and i + 1 < len(texts):
             return _join_title(texts[i + 1:i + 3])
     start = 1 if kind == "report" and committee_header(list(seg_lines), 0) else 0
-    candidates = [t for t in texts[start:] if not find_dates(t) or len(t) > 40]
+    candidates = [t for t in texts[start:] if (not find_dates(t) or len(t) > 40) and not _PAGE_LABEL.match(t)]
     return _join_title(candidates[:3]) if candidates else "Untitled"
 
 
@@ -245,7 +261,8 @@ def _join_title(texts: list[str]) -> str:
     parts = texts[:1]
     for text in texts[1:3]:
         prev = parts[-1]
-        runs_on = (prev.isupper() and text.isupper()) or prev.endswith((":", "-", "–")) or len(prev) < 25
+        runs_on = (prev.isupper() and text.isupper()) or prev.endswith((":", "-", "–")) or len(prev) < 25 \
+            or bool(_CHAPTER.match(text))  # "PELLWORTH JOINT STRATEGIC NEEDS ASSESSMENT 2025" / "Chapter 6: Falls ..."
         sentence = text.endswith(".") and not title_like(text)  # prose, or a picture's description
         if not runs_on or len(text) > 80 or find_dates(text) or _SECTION_START.match(text) or sentence:
             break

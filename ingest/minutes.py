@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
-from ingest.clean import title_case, title_like
+from ingest.clean import page_edges, title_case, title_like
 from ingest.dates import find_dates
 from ingest.labels import MINUTE_LABEL, MINUTE_LABEL_ONLY, minute_number
 from ingest.split import MINUTES_END, is_header_line
@@ -24,6 +25,7 @@ _DEFERRED = re.compile(r"[^.]*\b(?:deferred|postponed|withdrawn)\b[^.]*\.?", re.
 _NOTED = re.compile(r"[^.:]*\b(?:the board|members|the committee)\s+(?:noted|received)\b[^.:]*[.:]?", re.IGNORECASE)
 _PART = re.compile(r"^\(?(?:[a-z]|[ivx]{1,4})\)\s|^That\b")
 _LIST_PREFIX = re.compile(r"^[-•*]\s+")
+TABLE_HEAD_DEPTH = 6  # lines from a page's top or foot where a table's repeated column headings sit
 
 
 def _marked(m: re.Match[str]) -> bool:
@@ -94,21 +96,31 @@ def parse_minutes(doc: BoardDocument) -> tuple[tuple[Line, ...], list[MinuteItem
     run = _longest_run(_candidates(lines))
     if not run:
         return lines, []
+    repeated = _repeated_cells(lines)
     items = []
     for n, (start, _, number, title, title_line) in enumerate(run):
         end = run[n + 1][0] if n + 1 < len(run) else len(lines)
         body = list(lines[title_line + 1:end])
         while body and title.isupper() and body[0].text.isupper() and len(body[0].text) < 80 and not _RESOLVED.match(body[0].text):
             title += " " + body.pop(0).text  # capitals titles run on
-        items.append(_item(str(number), _clean_title(title), tuple(body)))
+        items.append(_item(str(number), _clean_title(title), tuple(body), repeated))
     return lines[:run[0][0]], items
+
+
+def _repeated_cells(lines: tuple[Line, ...]) -> frozenset[str]:
+    """Short lines that recur at the top or foot of three pages or more: the column headings of minutes
+    laid out as a table, repeated on each page ("Item" / "Discussion" / "Outcome/Action"), never part
+    of a decision. Not a decision's own words or what closes one ("Cabinet:", "Reasons for decision")."""
+    counts = Counter(lines[i].text for i in page_edges(lines, TABLE_HEAD_DEPTH) if 0 < len(lines[i].text) < 40)
+    return frozenset(text for text, n in counts.items() if n >= 3 and not text.endswith((".", ":"))
+                     and not _RESOLVED.match(text) and not _PART.match(text) and not _closes(text))
 
 
 def _clean_title(title: str) -> str:
     return title_case(title.strip().rstrip("."))
 
 
-def _item(number: str, title: str, body: tuple[Line, ...]) -> MinuteItem:
+def _item(number: str, title: str, body: tuple[Line, ...], repeated: frozenset[str] = frozenset()) -> MinuteItem:
     """A minute item with its RESOLVED text (lettered parts kept) or its noted/deferred status. What
     follows the decision (the meeting closing, the date of the next meeting) stays in the item's body."""
     for i, line in enumerate(body):
@@ -120,7 +132,7 @@ def _item(number: str, title: str, body: tuple[Line, ...]) -> MinuteItem:
             if re.fullmatch(r"(?:that|to)\s*:?", first, re.I):
                 first = ""  # "The Board RESOLVED to:" / "RESOLVED THAT:": the decision is what follows
             lead = [first[0].upper() + first[1:]] if first else []
-            rest = [ln for ln in body[i + 1:] if not _running_header(ln.text)]
+            rest = [ln for ln in body[i + 1:] if not _running_header(ln.text) and ln.text not in repeated]
             end = next((n for n, ln in enumerate(rest) if _closes(ln.text)), len(rest))
             texts = lead + [ln.text for ln in rest[:end] if ln.text]
             if first and not first.endswith(":") and re.match(r"\W*(?:it\s+was|the\s+\w+)\s", line.text, re.I):
@@ -137,7 +149,8 @@ def _item(number: str, title: str, body: tuple[Line, ...]) -> MinuteItem:
     return MinuteItem(number, title, body, None, None, None)
 
 
-_SIGNATURE = re.compile(r"^(?:chair(?:man|person)?|signed|date)\W*$", re.IGNORECASE)
+# a signature line ("Chair", "Signed: ......"), not a decision's last word wrapped onto a line ("Chair.")
+_SIGNATURE = re.compile(r"^(?:chair(?:man|person)?|signed|date)(?!\.$)\W*$|^signed\W*?[.…_]{3,}", re.IGNORECASE)
 # what follows a decision but is not part of it: an action log entry ("ACTION: MT to ..."), the next
 # meeting, a cabinet's reasons and rejected options, a member leaving or rejoining the meeting
 _ACTION = re.compile(r"^(?:actions?\b[^:.]{0,50}:|date\s+(?:and\s+time\s+)?of\s+(?:the\s+)?next\s+meeting\b|next\s+meeting\s*:"

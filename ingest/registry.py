@@ -71,10 +71,15 @@ def board_named(name: str) -> Board:
     if m := re.fullmatch(r"(?:NHS )?(.+) Integrated Care (Board|Partnership)", name):
         place, short = m[1], "ICB" if m[2] == "Board" else "ICP"
         aliases = (f"{place} {short}", f"{place} Integrated Care {m[2]}", f"{place}'s {short}", f"NHS {place}")
+    elif m := re.fullmatch(r"((.+?)(?: Hospitals?)?) NHS (?:Foundation )?Trust Board", name):
+        trust, place = m[1], m[2]  # "Harrowmere and Fenby Hospitals", "Harrowmere and Fenby"
+        aliases = (f"{trust} board", f"{trust} trust board", f"{place} trust board", f"{place} trust",
+                   f"{trust} Board of Directors", name.replace(" Board", " Board of Directors"))
     elif m := re.fullmatch(rf"((.+?)(?: (?i:{COUNCIL_KINDS}))* Council) (.+)", name):
         council, place, body = m[1], m[2], m[3]  # "Wyvernshire County Council", "Wyvernshire", "Cabinet"
         aliases = (f"{place} {body}", f"{place}'s {body}", f"{council}'s {body}", f"{place} Council {body}",
-                   *([f"{place} {' '.join(body.split()[-2:])}"] if len(body.split()) > 2 else []))  # "... Scrutiny Committee"
+                   *([f"{place} {' '.join(body.split()[-2:])}"] if len(body.split()) > 2 else []),  # "... Scrutiny Committee"
+                   *([f"{place} {body.split()[-1]}"] if body.split()[-1] in ("Partnership", "Forum") else []))  # "the Rookfield partnership"
     else:
         place = re.sub(r"\s+Health and (?:Wellbeing|Care) (?:Partnership Board|Board|Committee|Partnership)$", "", name)
         aliases = (f"{place} HWB", f"{place} Health & Wellbeing Board", f"{place} board", f"{place}'s board",

@@ -17,6 +17,9 @@ _MINUTES_START = re.compile(r"^minutes\s+of\s+(?:an?\s+|the\s+)?(?:(?!previous\b
 MINUTES_END = re.compile(r"\b(?:meeting|board)\b(?:[^.]|\.\d){0,40}?\b(?:closed|ended|concluded|rose) at\b|^close of meeting\b|"
                          r"\bclosed\s+the\s+meeting\s+at\b",
                          re.IGNORECASE)
+# a committee's name and the word Minutes as one heading: "Health and Wellbeing Partnership - Minutes"
+_MINUTES_TITLED = re.compile(r"(?P<body>[\w&,' ]{3,90}?)\s*[-–—:|]\s*minutes|minutes\s*[-–—:|]\s*(?P<after>[\w&,' ]{3,90})",
+                             re.IGNORECASE)
 _COMMITTEE = re.compile(r"\b(?:board|committee|cabinet|council|panel|partnership|forum)\b", re.IGNORECASE)
 _APPENDIX = re.compile(r"^appendix\s+[a-z0-9]{1,3}\.?$", re.IGNORECASE)
 _AGENDA = re.compile(r"^\W*agenda\W*$", re.IGNORECASE)
@@ -105,6 +108,8 @@ def opens_minutes(lines: list[Line], i: int) -> bool:
     text = lines[i].text
     if _MINUTES_START.match(text):
         return not _agenda_row(lines, i)
+    if (m := _MINUTES_TITLED.fullmatch(text.strip())) and _COMMITTEE.search(m["body"] or m["after"]):
+        return True  # "Health and Wellbeing Partnership - Minutes"
     if not re.fullmatch(r"minutes", text.strip(), re.IGNORECASE):
         return False
     near = [ln.text for ln in lines[max(0, i - 3):i + 4] if ln.text and ln is not lines[i]]

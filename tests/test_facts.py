@@ -33,6 +33,8 @@ def _plan(question: str, history=()):
     ("Chairman: Cllr Lee", ("chair",)),
     ("Dame Helen Oduya\nChair\nPresent", ("chair", "attendance")),  # an attendance table, one cell per line
     ("Meeting ended at 12.18 pm\n\n______\nChairman", ()),  # the signature line is no chair
+    ("Signed: ................................ (Chair) Date: ................", ()),
+    ("Dame Philippa Orrell\nTrust Chair (Chair)", ("chair",)),  # the post before the chair, one cell per line
     ("Meetings will take place bi-monthly\n\nChair\n\nCabinet Lead Member", ()),
     ("12. Date of next meeting", ("next_meeting",)),
     ("The next meeting of the Board will be held on Tuesday 5 May 2026 at 10am.", ("next_meeting",)),

@@ -8,7 +8,8 @@ English councils and NHS bodies publish minutes, by sessions that never saw the 
 batches (the second and third each measured once before the parser was changed for them: README,
 "How it works"); two more (an NHS integrated care board's and a district council cabinet's) are the
 text of PDFs a helper session drew to probe unseen papers, measured before the parser was changed for
-them. key.json holds what a reader finds in each."""
+them, and so are a district partnership's minutes laid out as a table (Item / Discussion / Outcome) and
+an NHS trust board's. key.json holds what a reader finds in each."""
 from __future__ import annotations
 
 import json
@@ -76,13 +77,20 @@ NEVER_SEEN = [  # (question, board, meeting date, minute, words of the decision)
     ("What did the Sedgebury Cabinet decide about the adult social care charging policy?",  # a record of decisions
      "Sedgebury Metropolitan Borough Council Cabinet", "2025-12-10", "25/088",
      "disability-related expenditure allowance of £25 a week be disregarded"),
+    ("What did the Rookfield partnership agree about warm spaces in March 2026?",  # a district's partnership
+     "Rookfield District Council Health and Wellbeing Partnership", "2026-03-03", "3",
+     "continue the Warm Spaces programme in 2026/27 with a budget of £18,500"),
+    ("What did the Harrowmere and Fenby trust board resolve about escalation beds?",  # an NHS trust's board
+     "Harrowmere and Fenby Hospitals NHS Foundation Trust Board", "2026-02-05", "26/010",
+     "18 additional escalation beds on Larkspur Ward"),
 ]
 
 
 def test_a_board_never_seen_before_is_asked_about_and_cited(tmp_path):
     """The minutes ingested into a real index: a question naming a board the registry does not list (a
-    health and wellbeing board, an NHS integrated care board, a council's cabinet, each named by its
-    papers' heading) gets that board's decision, quoted and cited by board, meeting date and minute."""
+    health and wellbeing board, an NHS integrated care board, a council's cabinet or partnership, an NHS
+    trust's board, each named by its papers' heading) gets that board's decision, quoted and cited by
+    board, meeting date and minute."""
     home = ["--home", str(tmp_path / "home")]
     runner = CliRunner()
     ingested = runner.invoke(app, ["ingest", str(DATA), *home])
@@ -100,6 +108,10 @@ def test_a_board_never_seen_before_is_asked_about_and_cited(tmp_path):
     answer = json.loads(runner.invoke(app, ["ask", "Who chaired the Mercia Vale ICB meeting in September 2025?",
                                             "--json", *home]).output)
     assert answer["found"] and "Dame Helen Oduya, Chair" in answer["answer"], answer["answer"]
+    # and from cells giving the post before the chair ("Dame Philippa Orrell" / "Trust Chair (Chair)")
+    answer = json.loads(runner.invoke(app, ["ask", "Who chaired the Harrowmere and Fenby trust board in February 2026?",
+                                            "--json", *home]).output)
+    assert answer["found"] and "Dame Philippa Orrell, Trust Chair (Chair)" in answer["citations"][0]["quote"], answer["answer"]
 
 
 def _draw_minutes_with_footer_first(pdf_path: Path) -> Path:
