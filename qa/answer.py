@@ -6,10 +6,11 @@ import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 
+from ingest.chunk import leads_in
 from ingest.facts import facts, join_role_cells
 from ingest.tables import labelled_rows
 from qa.quantity import asked_figure, states_figure
-from qa.retrieve import NOT_SERIES, asks_why, gives_reason, minute_order
+from qa.retrieve import NOT_SERIES, asks_who, asks_why, gives_reason, minute_order, names_someone
 from qa.schema import Answer, Citation, Passage, QueryPlan
 from qa.terms import content_terms, stems, topic_terms
 
@@ -20,6 +21,12 @@ ANSWERS_BONUS = 1  # a sentence giving what is asked (a figure, a reason) counts
 _NUMBERED = re.compile(r"^\W{0,3}([A-Za-z]{3,})\s+(\d{1,2})\s*[:.–—-].*$", re.M)
 _NUMBER_WORDS = {w: n for n, w in enumerate("one two three four five six seven eight nine ten".split(), start=1)}
 _ORDINALS = {w: n for n, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split(), start=1)}
+# a question asking for the things of a kind: "What are the priorities of ...", "List the recommendations"
+_ASKS_LIST = re.compile(r"^\W*(?:(?:and\s+)?what\s+(?:are|were)\s+(?:the|its|their)\s|list\s)", re.I)
+# an agenda's page range on a line of its own ("Pages 3 - 4", "(Page 8)"), and the next entry's number ("4.")
+_PAGE_RANGE = re.compile(r"^\(?pages?\s+\d{1,4}(?:\s*[-–]\s*\d{1,4})?\)?$", re.IGNORECASE)
+_AGENDA_NUMBER = re.compile(r"^\d{1,2}[.)](?:\s|$)")
+_ASKS_PAGES = re.compile(r"\bpages?\b", re.IGNORECASE)
 FACT_BONUS = 10  # a line stating the meeting fact asked for (the venue, the chair) is quoted first: it shares few words
 _VALUE = re.compile(r"[,:;]\s*\S|\)$")  # a short fact line that holds its value: "Chair: Cllr Lee", "Cllr Lee (Chair)"
 SHORT_FACT = 40  # characters: a line stating a fact this short is its heading ("Date of next meeting")
@@ -31,16 +38,18 @@ _SENTENCE = re.compile(r"(?<=[.!?;])(?<!\bMr\.)(?<!\bMrs\.)(?<!\bMs\.)(?<!\bDr\.
 
 
 def best_sentences(text: str, terms: set[str], limit: int = 2, answers: Callable[[str], bool] | None = None,
-                   after: str = "", states: Callable[[str], bool] | None = None) -> str:
+                   after: str = "", states: Callable[[str], bool] | None = None, pages: bool = False) -> str:
     """The sentences of a passage that share most words with the question, in their order; those that
     give what the question asks for (`answers`: a figure, a reason) before those that only share words,
     and those stating the meeting fact asked for (`states`: "Location: County Hall") before all.
     A sentence leading into a list ("... two additional issues:") brings the list with it, from `after`
-    (the passage that follows) when the list begins there."""
+    (the passage that follows) when the list begins there. With `pages`, an agenda entry brings the page
+    range printed under it ("Pages 3 - 4")."""
     text = labelled_rows(text)  # a table's figures with their column headings ("Target 2030 66.7%")
     if states:  # a table's name cell and role cell read as one ("Dame Helen Oduya" / "Chair")
         text = join_role_cells(text)
-    sentences = [s.strip(" -•") for s in _SENTENCE.split(text) if len(s.strip()) > 20 or (states and states(s))]
+    sentences = [s.strip(" -•") for s in _headed_lead_ins(_SENTENCE.split(text))
+                 if len(s.strip()) > 20 or (states and states(s))]
     if not sentences:
         return text.strip()[:400]
     if states:  # a fact's heading with its value on the next line ("Date of next meeting" / "Thursday 20 ...");
@@ -52,12 +61,18 @@ def best_sentences(text: str, terms: set[str], limit: int = 2, answers: Callable
         return (shared + ANSWERS_BONUS * bool(answers and shared and answers(sentences[i]))
                 + FACT_BONUS * bool(states and states(sentences[i])))
     scored = sorted(range(len(sentences)), key=score, reverse=True)
-    chosen = sorted(scored[:limit]) if score(scored[0]) else [0]
+    chosen = scored[:limit] if score(scored[0]) else [0]
+    giving = [i for i in scored if answers and score(i) and answers(sentences[i])]
+    if giving and not set(giving) & set(chosen):  # the best sentence giving what is asked always has a place
+        chosen.append(giving[0])
+    chosen.sort()
     quote, last = "", None
     for i in chosen:
         if sentences[i] in quote:  # already in a list quoted above
             continue
-        piece = " ".join(_with_list(f"{text}\n{after}" if after else text, sentences[i]).split())
+        piece = _with_list(f"{text}\n{after}" if after else text, sentences[i])
+        paged = _with_pages(text, piece) if pages else piece
+        piece = " ".join((piece if paged[len(piece):] and paged[len(piece):] in quote else paged).split())
         if last is not None:  # what is left out is marked; separate lines ("Lead: ..." / "Priority 2: ...") stay apart
             quote += " … " if i > last + 1 else " " if quote.endswith((".", "!", "?", ":")) else "; "
         quote, last = quote + piece, i
@@ -89,17 +104,52 @@ def series_items(text: str, question: str) -> list[str]:
 def _with_list(text: str, sentence: str) -> str:
     """A sentence ending in ":" with the lines that follow it in the passage (its list): short lines,
     or bulleted ones of any length."""
-    if not sentence.endswith(":") or (at := text.find(sentence)) < 0:
+    if not sentence.endswith(":") or (end := _end_of(text, sentence)) < 0:
         return sentence
     items: list[str] = []
-    for raw in text[at + len(sentence):].splitlines():
+    for raw in text[end:].splitlines():
         line = raw.strip(" -•*")
         if not line:
             continue
         if (len(line) > 160 and not _BULLET.match(raw)) or line.endswith(":"):
             break
-        items.append(line)
-    return f"{sentence} {'; '.join(items)}" if items else sentence
+        if items and line[0].islower() and not items[-1].endswith((";", ".")):
+            items[-1] += f" {line}"  # a wrapped line carries on its item ("... the unmet needs of chosen" / "focus ...")
+        else:
+            items.append(line)
+    return f"{sentence} {'; '.join(item.rstrip(';') for item in items)}" if items else sentence
+
+
+def _end_of(text: str, sentence: str) -> int:
+    """Where a quoted sentence ends in its passage, whatever the spacing and line breaks; -1 if absent."""
+    m = re.search(r"\s+".join(map(re.escape, sentence.split())), text)
+    return m.end() if m else -1
+
+
+def _headed_lead_ins(sentences: list[str]) -> list[str]:
+    """A short heading joined to the lead-in under it ("Recommendations" / "The Board is asked to:"), so
+    that the lead-in, and the list it brings, shares the heading's words. A labelled line ("Time: 9:30
+    am") or a sentence is no heading, and a heading in capitals ("EXECUTIVE SUMMARY:") no lead-in."""
+    out: list[str] = []
+    for sentence in sentences:
+        if (out and leads_in(sentence) and len(sentence.split()) >= 3 and not sentence.isupper()
+                and len(out[-1].strip()) <= SHORT_FACT and not re.search(r"[.:;!?]", out[-1])):
+            out[-1] = f"{out[-1].strip()} {sentence.strip()}"
+        else:
+            out.append(sentence)
+    return out
+
+
+def _with_pages(text: str, sentence: str) -> str:
+    """An agenda entry with the page range printed in the lines under it, before the next entry."""
+    if (end := _end_of(text, sentence)) < 0:
+        return sentence
+    for line in [ln.strip() for ln in text[end:].splitlines() if ln.strip()][:3]:
+        if _AGENDA_NUMBER.match(line):
+            break
+        if _PAGE_RANGE.match(line):
+            return f"{sentence} ({line.strip('()')})"
+    return sentence
 
 
 def source_line(p: Passage) -> str:
@@ -149,11 +199,16 @@ def _decision_answer(plan: QueryPlan, passages: Sequence[Passage]) -> tuple[str,
 
 def answer_test(question: str) -> Callable[[str], bool] | None:
     """What a sentence must give to answer the question's kind: a figure for what a number question
-    counts, a reason for a question asking why; None for other questions."""
+    counts, a reason for a question asking why, a person for one asking who, a list's lead-in ("The Board
+    has agreed five priorities:") for one asking what the things of a kind are; None for other questions."""
     if asked := asked_figure(question):
         return lambda sentence: states_figure(sentence, asked)
     if asks_why(question):
         return gives_reason
+    if asks_who(question):
+        return names_someone
+    if _ASKS_LIST.match(question):
+        return leads_in
     return None
 
 
@@ -169,7 +224,8 @@ def _general_answer(plan: QueryPlan, passages: Sequence[Passage],
     for n, p in enumerate(chosen, start=1):
         items = series_items(p.text, plan.question)
         quote = (_resolution_parts(p)[1] if p.kind == "resolution" else "; ".join(items) if items else best_sentences(
-            p.text, terms, answers=answers, after=following.get(p.chunk_id, ""), states=states))
+            p.text, terms, answers=answers, after=following.get(p.chunk_id, ""), states=states,
+            pages=bool(_ASKS_PAGES.search(plan.question))))
         citations.append(Citation(n, p, quote))
         lines.append(f"\"{quote}\" [{n}]")
     return "\n\n".join(lines), citations

@@ -33,8 +33,10 @@ ANY_PAPER_FACTS = ("request",)
 # "running cost") found as phrases; set on the eval set's halves.
 RERANK = {"words": 1.0, "phrases": 1.0, "series": 1.0}
 # Items of a series, labelled by a word and a number at the start of a line ("Focus 1: Reducing Health
-# Inequalities", "Year 2 – Dementia", "Enabler 3: Good Governance"); captions and versions are no series.
-_SERIES_ITEM = re.compile(r"^\W{0,3}([A-Za-z]{3,})\s+(?:\d{1,2}[a-z]?|[IVX]{1,4})\s*[:.–—-]", re.M)
+# Inequalities", "Year 2 – Dementia", "Enabler 3: Good Governance", "Priority One – The Best Start in
+# Life"); captions and versions are no series, nor a contents page's lines ("Priority One – ...  5").
+_SERIES_ITEM = re.compile(r"^(?!.*\s\d{1,3}$)\W{0,3}([A-Za-z]{3,})\s+(?:\d{1,2}[a-z]?|[IVX]{1,4}|(?i:one|two|three|four|five|six|seven|"
+                          r"eight|nine|ten))\s*[:.–—-]", re.M)
 NOT_SERIES = frozenset({"figure", "table", "chart", "appendix", "version", "page", "item", "minute", "paragraph"})
 # How many of the fused candidates the rerank looks at before the top k are kept: with only the top 10,
 # a passage that holds the question's words but sat 11th-20th after fusion never got the chance
@@ -55,7 +57,7 @@ _REASON = re.compile(r"\b(?:because|due\s+to|owing\s+to|reasons?\s+(?:for|why|wa
 # Leicestershire District Council)", "Chris Burgin, Director of Housing"); "Care Board (ICB)" is no person.
 _WHO = re.compile(r"(?:^\W*|[-–—:,]\s*)(?:and\s+|so\s+|but\s+|then\s+)?who(?:'s|m)?\b", re.I)
 _PERSON = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Miss|Mx|Cllr|Councillor|Prof|Professor|Sir|Dame)\.?\s+[A-Z]"
-                     r"|\b[A-Z][a-z]+(?:\s+[A-Z]\.?)?\s+[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)?(?:\s*\((?![A-Z]{2,8}\))|,\s+(?:[A-Z][a-z]+\s+){0,3}"
+                     r"|\b[A-Z][a-z]+(?:\s+[A-Z]\.?)?\s+[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)?(?:\s*\((?![A-Z]{2,8}\))|,\s+(?:(?:[A-Z][a-z]+|and|of|for|&)\s+){0,5}"
                      r"(?:Director|Chief|Head|Consultant|Manager|Lead|Officer|Chair|Executive|Mayor|Member|Councillor)\b)")
 PERSON_LINE = 300  # characters: a longer line is a paragraph, whose names need not be beside the topic
 # A meeting's decisions listed whole (a council meeting rarely takes more than a few dozen)
@@ -204,6 +206,11 @@ def names_first(ranked: Sequence[Chunk], topic: Sequence[str], depth: int = FIGU
 
 def asks_who(question: str) -> bool:
     return bool(_WHO.search(question))
+
+
+def names_someone(sentence: str) -> bool:
+    """Whether a sentence names a person ("Lead: Dr Siobhan Kerr, Director of Public Health")."""
+    return bool(_PERSON.search(sentence))
 
 
 def names_person(text: str, topic: Sequence[str]) -> bool:

@@ -820,3 +820,123 @@ def test_a_figure_from_a_table_is_quoted_with_its_row_and_column(tmp_path: Path)
     assert runner.invoke(app, ["ingest", str(papers), *home]).exit_code == 0
     answer = json.loads(runner.invoke(app, ["ask", "How many 12-hour waits were there in August?", "--json", *home]).output)
     assert "August: 12-hour waits 917" in answer["answer"], answer["answer"]
+
+
+def _draw_strategy(pdf_path: Path) -> Path:
+    """A strategy drawn the way report writers lay one out: a page listing its priorities after a
+    lead-in, as bullets (which pypdf reads as a symbol font's glyph), then a page per priority whose
+    body and target table nearly fill a chunk, closed by the priority's lead ("Lead: Name, Post")."""
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table
+
+    style = getSampleStyleSheet()["Normal"]
+    priorities = [("Priority One – A Good Start for Every Child", "Dr Maria Okonjo, Director of Children's Services"),
+                  ("Priority Two – Moving More Every Day", "Tomasz Wierzbicki, Head of Leisure and Culture"),
+                  ("Priority Three – Warm and Safe Homes", "Grace Ellingham, Director of Housing and Place")]
+    story = [Paragraph("Fernbrook Joint Local Health and Wellbeing Strategy 2026 to 2030", style),
+             Paragraph("The Board has agreed three priorities for 2026 to 2030:", style),
+             *[Paragraph(title, style, bulletText="\u2022") for title, _ in priorities], PageBreak()]
+    for n, (title, lead) in enumerate(priorities, start=1):
+        story += [Paragraph(title, style), Paragraph("Why this matters", style),
+                  Paragraph(f"Fernbrook residents told us in {2020 + n} that this mattered to them more than almost anything "
+                            "else the Board could do, and the evidence from the needs assessment points the same way: "
+                            "outcomes here are worse than in similar places and the gap between the most and least "
+                            "deprived neighbourhoods has widened since the last strategy was agreed.", style),
+                  Paragraph("What we will do", style),
+                  *[Paragraph(f"{action} by March {2027 + k}, working with partners across the borough and reporting "
+                              "progress to the Board each year;", style, bulletText="\u2022")
+                    for k, action in enumerate(("set up a joint delivery group", "agree shared measures with the NHS",
+                                                "fund community organisations to lead local work"))],
+                  Table([["Measure", "Baseline", "Target 2030"]] +
+                        [[f"Measure {n}.{k} for this priority", f"{40 + k}.{n}%", f"{50 + k}%"] for k in range(1, 6)]),
+                  Paragraph(f"Lead: {lead}", style), PageBreak()]
+    SimpleDocTemplate(str(pdf_path), pagesize=A4).build(story)
+    return pdf_path
+
+
+def test_a_priority_keeps_its_closing_lead_and_bullets_read_as_bullets(tmp_path: Path, settings: Settings) -> None:
+    """A priority's closing "Lead: Name, Post" line stays with its priority, not with the next one's
+    heading (it had been read as a heading and opened the next priority's passage), and a bullet drawn
+    in a symbol font is read as "•" rather than a control character."""
+    parsed = parse_file(_draw_strategy(tmp_path / "strategy.pdf"), settings)
+    texts = [chunk.text for chunk in parsed.chunks]
+    for lead, own, following in (("Dr Maria Okonjo", "Priority One", "Priority Two"),
+                                 ("Tomasz Wierzbicki", "Priority Two", "Priority Three")):
+        holder = next(t for t in texts if f"Lead: {lead}" in t)
+        assert following not in holder, holder
+        at = texts.index(holder)
+        assert any(own in t for t in texts[max(0, at - 1):at + 1]), texts[max(0, at - 1):at + 1]
+    assert not any("\x7f" in t for t in texts), texts
+    assert "• Priority Two – Moving More Every Day" in "\n".join(texts)
+
+
+def test_who_leads_a_priority_and_what_the_priorities_are_are_quoted(tmp_path: Path) -> None:
+    """Asked of the drawn strategy: who leads a priority is answered with its lead's line, and what the
+    priorities are with the lead-in and its list."""
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    _draw_strategy(papers / "fernbrook-strategy.pdf")
+    home = ["--home", str(tmp_path / "home")]
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(papers), *home]).exit_code == 0
+    who = json.loads(runner.invoke(app, ["ask", "Who leads priority two, moving more every day?", "--json", *home]).output)
+    assert who["found"] and "Lead: Tomasz Wierzbicki" in who["citations"][0]["quote"], who["answer"]
+    assert "Maria Okonjo" not in who["citations"][0]["quote"], who["answer"]
+    listed = json.loads(runner.invoke(app, ["ask", "What are the priorities of the Fernbrook strategy?", "--json",
+                                            *home]).output)
+    assert listed["found"], listed["answer"]
+    for title in ("A Good Start for Every Child", "Moving More Every Day", "Warm and Safe Homes"):
+        assert title in listed["answer"], listed["answer"]
+
+
+def _draw_pack_with_cell_agenda(pdf_path: Path) -> Path:
+    """An agenda pack whose agenda table reads one cell per line (the item's number, its title, what it
+    is for, then "Pages 3 - 4"), and a report whose cover table gives its recommendations under a
+    "Recommendations" cell as a lead-in and a lettered list."""
+    pages = [
+        ["BRAMLEY COUNTY COUNCIL", "Bramley Health and Wellbeing Board", "Date: Tuesday, 10 March 2026",
+         "Venue: Council Chamber, County Hall, Bramley", "AGENDA", "1.", "Apologies for absence", "2.",
+         "Minutes of the meeting held on 13 January 2026", "To confirm the minutes as a correct record.",
+         "Pages 2 - 3", "3.", "Unpaid Carers Strategy refresh", "Report of the Director of Adult Social Care",
+         "Pages 4 - 5", "4.", "Date of next meeting"],
+        ["Minutes of a meeting of the Bramley Health and Wellbeing Board held at County Hall on Tuesday, 13 January 2026.",
+         "", "21. Air Quality", "The Board considered a report on air quality near schools.", "RESOLVED:",
+         "That the report be noted."],
+        ["22. Falls Prevention", "The Board considered the falls prevention plan.", "RESOLVED:",
+         "That the falls prevention plan be endorsed."],
+        ["BRAMLEY HEALTH AND WELLBEING BOARD - 10 MARCH 2026", "Unpaid Carers Strategy refresh", "Report of",
+         "Director of Adult Social Care", "Purpose", "To present the refreshed carers strategy.", "Recommendations",
+         "The Board is asked to:", "(a) endorse the refreshed strategy for consultation from 1 April 2026;",
+         "(b) note the carers' survey results at Appendix A.", "1. Background",
+         "1.1 Bramley has an estimated 61,000 unpaid carers, of whom 9,800 provide fifty hours of care a week."],
+        ["2. Engagement", "2.1 Carers told us that respite and information were their greatest needs."],
+    ]
+    pdf = canvas.Canvas(str(pdf_path))
+    for number, lines in enumerate(pages, start=1):
+        for n, text in enumerate(lines):
+            pdf.drawString(50, 790 - 16 * n, text)
+        pdf.drawString(280, 30, f"Page {number}")
+        pdf.showPage()
+    pdf.save()
+    return pdf_path
+
+
+def test_an_agenda_entry_is_quoted_with_its_pages_and_a_report_with_its_recommendations(tmp_path: Path) -> None:
+    """Asked which pages a paper is on, the agenda entry is quoted with the page range printed under it;
+    asked for a report's recommendations, the lead-in under the "Recommendations" cell is quoted with
+    its list."""
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    _draw_pack_with_cell_agenda(papers / "bramley-hwb-pack-2026-03-10.pdf")
+    home = ["--home", str(tmp_path / "home")]
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(papers), *home]).exit_code == 0
+    pages = json.loads(runner.invoke(app, ["ask", "Which pages is the unpaid carers strategy report on in the agenda?",
+                                           "--json", *home]).output)
+    assert pages["found"] and "Pages 4 - 5" in pages["answer"], pages["answer"]
+    assert "Pages 2 - 3" not in pages["answer"], pages["answer"]
+    asked = json.loads(runner.invoke(app, ["ask", "What are the recommendations of the unpaid carers strategy report?",
+                                           "--json", *home]).output)
+    assert asked["found"], asked["answer"]
+    for words in ("endorse the refreshed strategy for consultation", "note the carers' survey results"):
+        assert words in asked["answer"], asked["answer"]
