@@ -462,7 +462,9 @@ def _segment_meta(seg: Segment, seg_lines: list[Line], *, doc_id: str, source: s
 
 
 def _standalone(lines: list[Line], *, source: str, fid: str, boards: tuple[Board, ...]) -> BoardDocument:
-    """A plan, strategy or report on its own: a board only where it names one outright."""
+    """A plan, strategy or report on its own: a board only where it names one outright, by the
+    registry's name or by a line of its first page ("Calderwick Health and Wellbeing Board" on a
+    strategy's cover, "Approved by" / "Pellworth Health and Wellbeing Board, 11 December 2025")."""
     head = _head_text(lines, 80)
     title = _title(lines, "standalone")
     dates = find_dates(head)
@@ -471,6 +473,6 @@ def _standalone(lines: list[Line], *, source: str, fid: str, boards: tuple[Board
     name_only = tuple(Board(b.name, (), ()) for b in boards)
     page_start, page_end = _pages(lines)
     meta = DocMeta(doc_id=f"{fid}:00", source=source, title=title, doc_type=classify(title, "report"),
-                   board=detect_board(head, name_only), published=published,
+                   board=detect_board(head, name_only) or heading_board(_head_text(lines)), published=published,
                    period=_period(title) or _period(head[:300]), page_start=page_start, page_end=page_end)
     return BoardDocument(meta, tuple(lines))

@@ -21,6 +21,8 @@ _AGREED_SENTENCE = re.compile(r"[^.]*\b(?:was|were|been)\s+(?:\w+ly\s+)?(?:agree
                               re.IGNORECASE)
 # a decision marked in capitals inside a sentence ("The Board NOTED the return ... and AGREED that ...")
 _MARKED_DECISION = re.compile(r"[^.]*\b(?:AGREED|RESOLVED|APPROVED|ENDORSED)\b[^.]*\.?")
+# a later decision in the same minute, marked in capitals: "The Board agreed to DEFER ...", "... RESOLVED that ..."
+_FURTHER_DECISION = re.compile(r"(?:(?<=[.!?]\s)|^)[A-Z][^.]*?\b(?:RESOLVED|AGREED|DEFERRED|DEFER|APPROVED|ENDORSED)\b[^.]*\.?")
 _DEFERRED = re.compile(r"[^.]*\b(?:deferred|postponed|withdrawn)\b[^.]*\.?", re.IGNORECASE)
 _NOTED = re.compile(r"[^.:]*\b(?:the board|members|the committee)\s+(?:noted|received)\b[^.:]*[.:]?", re.IGNORECASE)
 _PART = re.compile(r"^\(?(?:[a-z]|[ivx]{1,4})\)\s|^That\b")
@@ -138,7 +140,9 @@ def _item(number: str, title: str, body: tuple[Line, ...], repeated: frozenset[s
             if first and not first.endswith(":") and re.match(r"\W*(?:it\s+was|the\s+\w+)\s", line.text, re.I):
                 texts = _one_sentence(texts)  # "It was agreed that ... ." ends with its sentence
                 end = _line_after(rest, len(texts) - len(lead))
-            return MinuteItem(number, title, body[:i] + tuple(rest[end:]), _resolution_text(texts), line.page, "resolved")
+            further = _further_decisions(rest[end:])
+            return MinuteItem(number, title, body[:i] + tuple(rest[end:]), "\n".join([_resolution_text(texts), *further]),
+                              line.page, "resolved")
     text = " ".join(line.text for line in body if line.text)
     for status, pattern in (("resolved", _MARKED_DECISION), ("resolved", _AGREED_SENTENCE), ("deferred", _DEFERRED),
                             ("noted", _NOTED)):
@@ -160,6 +164,18 @@ _ACTION = re.compile(r"^(?:actions?\b[^:.]{0,50}:|date\s+(?:and\s+time\s+)?of\s+
 
 
 _PARAGRAPH = re.compile(r"^\d{1,3}\.\d{1,2}\s")  # the minute's next numbered paragraph ("3.2 Matters arising")
+
+
+def _further_decisions(lines: list[Line]) -> list[str]:
+    """Decisions a minute records after its first, marked in capitals in a sentence of their own ("The
+    Board agreed to DEFER a decision on the disposal of the Orchard Lodge site ..."), up to what closes
+    the minute's decisions (an action, the next meeting, the meeting closing)."""
+    kept: list[str] = []
+    for line in lines:
+        if _closes(line.text):
+            break
+        kept.append(line.text)
+    return [m[0].strip() for m in _FURTHER_DECISION.finditer(" ".join(kept))]
 
 
 def _one_sentence(texts: list[str]) -> list[str]:

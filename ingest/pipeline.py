@@ -47,7 +47,7 @@ def discover(paths: Iterable[Path]) -> list[Path]:
 
 
 # Bump when parsing changes: the next ingest then re-reads every file instead of skipping it.
-INGEST_VERSION = "26"
+INGEST_VERSION = "28"
 
 
 def fingerprint(path: Path) -> str:

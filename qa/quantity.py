@@ -79,7 +79,9 @@ def _noun_phrase(words: list[str]) -> list[str]:
         lowered = word.lower()
         # a verb ends it ("people | attended"), but not a first word describing the next ("estimated cost")
         describes = i == 0 and i + 1 < len(words) and words[i + 1].lower() not in _PHRASE_END
-        if lowered in _PHRASE_END or (lowered.endswith("ed") and len(lowered) > 4 and not describes):
+        # a name's small word does not end it ("Freedom to Speak Up concerns", "Board of Directors meetings")
+        named = bool(phrase) and phrase[-1][:1].isupper() and i + 1 < len(words) and words[i + 1][:1].isupper()
+        if (lowered in _PHRASE_END and not named) or (lowered.endswith("ed") and len(lowered) > 4 and not describes):
             break
         phrase.append(word)
     return phrase

@@ -12,7 +12,7 @@ from pathlib import Path
 from index import BoardIndex, SyncReport, embed_texts, load_embedder
 from index import Filters as IndexFilters
 from ingest.chunk import leads_in, next_chunk_id
-from ingest.dates import mentions_between
+from ingest.dates import find_periods, mentions_between
 from ingest.pipeline import FileResult, ingest_paths
 from ingest.priority import keyword_tags, merge_tags, similarity_tags
 from ingest.registers import filter_documents, filter_resolutions, resolve_board
@@ -249,13 +249,22 @@ class BoardQA:
                     "is not recorded.")
             return compose(plan, found.passages, found=False, notes=(*plan.warnings, note))
         asked = asked_figure(plan.question)
+        periods = set(find_periods(plan.question))
         if asked and not any(states_figure(p.text, asked, plan.search_text) and self._of_place(p, plan, asked)
+                             and (not periods or periods & self._periods_of(self.index.chunk(p.chunk_id).doc_id))
                              for p in found.passages[:5]):
-            # asks for a number: passages that discuss what it counts without giving one do not answer
-            note = f"No passage found gives a figure for \u201c{asked.phrase}\u201d."
+            # asks for a number: passages that discuss what it counts without giving one do not answer,
+            # nor one for another year than the one asked ("in 2019/20" answered with 2023/24's rate)
+            when = f" in {', '.join(f'{a}/{b % 100:02d}' for a, b in sorted(periods))}" if periods else ""
+            note = f"No passage found gives a figure for \u201c{asked.phrase}\u201d{when}."
             return compose(plan, found.passages, found=False, notes=(*plan.warnings, note))
         return compose(plan, found.passages, found=self._is_found(plan, found), notes=plan.warnings,
                        following=self._following(found.passages[:MAX_CITATIONS]))
+
+    def _periods_of(self, doc_id: str) -> set[tuple[int, int]]:
+        """The years a paper speaks of ("2022/23", "2023-24"), in any of its passages or their headers."""
+        return {period for chunk in self.index.chunk_map().values() if chunk.doc_id == doc_id
+                for period in find_periods(chunk.indexed_text)}
 
     def _following(self, passages: Sequence[Passage]) -> dict[str, str]:
         """The next passage of the same paper, for each passage whose last line leads into a list."""

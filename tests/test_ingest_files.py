@@ -823,9 +823,10 @@ def test_a_figure_from_a_table_is_quoted_with_its_row_and_column(tmp_path: Path)
 
 
 def _draw_strategy(pdf_path: Path) -> Path:
-    """A strategy drawn the way report writers lay one out: a page listing its priorities after a
-    lead-in, as bullets (which pypdf reads as a symbol font's glyph), then a page per priority whose
-    body and target table nearly fill a chunk, closed by the priority's lead ("Lead: Name, Post")."""
+    """A strategy drawn the way report writers lay one out: its board named on the cover, a page listing
+    its priorities after a lead-in, as bullets (which pypdf reads as a symbol font's glyph), then a page
+    per priority whose body and target table nearly fill a chunk, closed by the priority's lead ("Lead:
+    Name, Post")."""
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table
 
@@ -834,6 +835,7 @@ def _draw_strategy(pdf_path: Path) -> Path:
                   ("Priority Two – Moving More Every Day", "Tomasz Wierzbicki, Head of Leisure and Culture"),
                   ("Priority Three – Warm and Safe Homes", "Grace Ellingham, Director of Housing and Place")]
     story = [Paragraph("Fernbrook Joint Local Health and Wellbeing Strategy 2026 to 2030", style),
+             Paragraph("Fernbrook Health and Wellbeing Board", style),
              Paragraph("The Board has agreed three priorities for 2026 to 2030:", style),
              *[Paragraph(title, style, bulletText="\u2022") for title, _ in priorities], PageBreak()]
     for n, (title, lead) in enumerate(priorities, start=1):
@@ -857,8 +859,10 @@ def _draw_strategy(pdf_path: Path) -> Path:
 def test_a_priority_keeps_its_closing_lead_and_bullets_read_as_bullets(tmp_path: Path, settings: Settings) -> None:
     """A priority's closing "Lead: Name, Post" line stays with its priority, not with the next one's
     heading (it had been read as a heading and opened the next priority's passage), and a bullet drawn
-    in a symbol font is read as "•" rather than a control character."""
+    in a symbol font is read as "•" rather than a control character. The strategy, standing on its own,
+    belongs to the board its cover names."""
     parsed = parse_file(_draw_strategy(tmp_path / "strategy.pdf"), settings)
+    assert [d.board for d in parsed.documents] == ["Fernbrook Health and Wellbeing Board"]
     texts = [chunk.text for chunk in parsed.chunks]
     for lead, own, following in (("Dr Maria Okonjo", "Priority One", "Priority Two"),
                                  ("Tomasz Wierzbicki", "Priority Two", "Priority Three")):

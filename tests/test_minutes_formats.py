@@ -83,6 +83,9 @@ NEVER_SEEN = [  # (question, board, meeting date, minute, words of the decision)
     ("What did the Harrowmere and Fenby trust board resolve about escalation beds?",  # an NHS trust's board
      "Harrowmere and Fenby Hospitals NHS Foundation Trust Board", "2026-02-05", "26/010",
      "18 additional escalation beds on Larkspur Ward"),
+    ("What did the Harrowmere and Fenby trust board decide about the disposal of the Orchard Lodge site?",
+     "Harrowmere and Fenby Hospitals NHS Foundation Trust Board", "2026-02-05", "26/012",  # a minute's second decision
+     "The Board agreed to DEFER a decision on the disposal of the Orchard Lodge site"),
 ]
 
 

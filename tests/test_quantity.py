@@ -10,6 +10,9 @@ from qa.quantity import Asked, asked_figure, states_figure
     ("How many inpatient beds does Coalville Community Hospital have?", "inpatient beds", False),
     ("How many people attended the workshop in December 2022?", "people", False),
     ("how many GP practices and PCNs are in neighbourhood 4?", "GP practices and PCNs", False),
+    # a name's small word does not end the phrase; a small word between a noun and a name does
+    ("How many Freedom to Speak Up concerns were raised in 2025/26?", "Freedom to Speak Up concerns", False),
+    ("How many beds are there in Leicester General Hospital?", "beds", False),
     ("How much capital funding has the city been given?", "capital funding", False),
     ("How many volunteers run the Community Action Fund?", "volunteers run", False),
     # a measure named after "what"; a share, rate or total of something is counted by that something
@@ -90,6 +93,14 @@ def test_a_count_the_papers_do_not_give_is_declined_and_says_why(system):
     assert answer.found is False
     assert "No passage found gives a figure for \u201cbeds\u201d" in answer.text
     assert answer.citations  # the nearest sources are still listed
+
+
+def test_a_figure_for_a_year_the_papers_never_speak_of_is_declined(system):
+    # the city pack counts 85 community pharmacies as of March 2022; nothing in it speaks of 2014/15
+    assert "85 community pharmacies" in system.ask("How many community pharmacies are there in Leicester?").text
+    answer = system.ask("How many community pharmacies are there in Leicester in 2014/15?")
+    assert answer.found is False
+    assert "gives a figure for \u201ccommunity pharmacies\u201d in 2014/15" in answer.text, answer.text
 
 
 def test_another_area_s_figure_does_not_answer_for_the_place_asked_about(system):
