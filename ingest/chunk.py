@@ -21,9 +21,10 @@ LED_ITEMS = 2  # as many right after a lead-in (a line ending ":"); one alone ma
 PART_WORDS = 8  # a part's title is short; a longer heading-like line is a sentence
 TAIL_CHARS = 200  # a section's closing line this short stays with it, over MAX_CHARS, rather than open the next
 _HEADING = re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+)?[A-Z][^.!?]{2,80}$")
-_FIELD = re.compile(r"^[A-Z][\w'’ ]{0,30}:\s+\S")  # a labelled line: "Lead: ...", "Source: ..."
+_LABEL = r"^[A-Z][\w'’ ]{0,30}:\s+"  # a field's label: "Lead: ", "Source: "
+_FIELD = re.compile(rf"{_LABEL}\S")
 # a field naming a person with their role ("Lead: Dr Siobhan Kerr, Director of Public Health") is no heading
-_PERSON_FIELD = re.compile(r"^[A-Z][\w'’ ]{0,30}:\s+(?:(?:Dr|Mr|Mrs|Ms|Miss|Mx|Cllr|Councillor|Prof|Professor|Sir|Dame)"
+_PERSON_FIELD = re.compile(rf"{_LABEL}(?:(?:Dr|Mr|Mrs|Ms|Miss|Mx|Cllr|Councillor|Prof|Professor|Sir|Dame)"
                            r"\.?\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3},\s")
 _CAPTION = re.compile(r"^\W*(?:Table|Figure|Chart)\s+\d+[a-z]?\s*[:.–-]", re.IGNORECASE)
 

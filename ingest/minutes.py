@@ -20,9 +20,10 @@ _RESOLVED = re.compile(r"^\W*(?:\d{1,3}\.\d{1,2}\s+)?(?:it\s+was\s+|the\s+(?:[\w
 _AGREED_SENTENCE = re.compile(r"[^.]*\b(?:was|were|been)\s+(?:\w+ly\s+)?(?:agreed|approved|endorsed|ratified)\b[^.]*\.?",
                               re.IGNORECASE)
 # a decision marked in capitals inside a sentence ("The Board NOTED the return ... and AGREED that ...")
-_MARKED_DECISION = re.compile(r"[^.]*\b(?:AGREED|RESOLVED|APPROVED|ENDORSED)\b[^.]*\.?")
-# a later decision in the same minute, marked in capitals: "The Board agreed to DEFER ...", "... RESOLVED that ..."
-_FURTHER_DECISION = re.compile(r"(?:(?<=[.!?]\s)|^)[A-Z][^.]*?\b(?:RESOLVED|AGREED|DEFERRED|DEFER|APPROVED|ENDORSED)\b[^.]*\.?")
+_DECISION_CAPITALS = "AGREED|RESOLVED|APPROVED|ENDORSED"
+_MARKED_DECISION = re.compile(rf"[^.]*\b(?:{_DECISION_CAPITALS})\b[^.]*\.?")
+# a later decision in the same minute, a sentence of its own: "The Board agreed to DEFER ...", "... RESOLVED that ..."
+_FURTHER_DECISION = re.compile(rf"(?:(?<=[.!?]\s)|^)[A-Z][^.]*?\b(?:{_DECISION_CAPITALS}|DEFER(?:RED)?)\b[^.]*\.?")
 _DEFERRED = re.compile(r"[^.]*\b(?:deferred|postponed|withdrawn)\b[^.]*\.?", re.IGNORECASE)
 _NOTED = re.compile(r"[^.:]*\b(?:the board|members|the committee)\s+(?:noted|received)\b[^.:]*[.:]?", re.IGNORECASE)
 _PART = re.compile(r"^\(?(?:[a-z]|[ivx]{1,4})\)\s|^That\b")

@@ -721,6 +721,18 @@ def test_a_second_writer_is_refused_while_one_holds_the_index(minutes_pdf: Path,
     assert set(store.files()) == {minutes_pdf.name}
 
 
+def _draw_numbered_pages(path: Path, pages: list[list[str]]) -> Path:
+    """A PDF with one page per list of lines, each drawn as it is, and "Page N" at each page's foot."""
+    pdf = canvas.Canvas(str(path))
+    for number, lines in enumerate(pages, start=1):
+        for n, text in enumerate(lines):
+            pdf.drawString(50, 790 - 16 * n, text)
+        pdf.drawString(280, 30, f"Page {number}")
+        pdf.showPage()
+    pdf.save()
+    return path
+
+
 def test_a_pack_rendered_as_pdf_splits_by_its_own_headers_and_agenda(tmp_path: Path, settings: Settings) -> None:
     """Regression: in a short PDF pack the first report header fell within the first 40 lines and was
     missed, an agenda item took the next item's '(Pages ...)' as its own, and page footers ('Page 3')
@@ -744,16 +756,7 @@ def test_a_pack_rendered_as_pdf_splits_by_its_own_headers_and_agenda(tmp_path: P
          "CARERS SUPPORT UPDATE", "", "Purpose of report", "1. To update the Board on support for unpaid carers."],
         ["2. There are 4,200 registered carers in the city.", "Recommendation", "3. The Board is requested to note the update."],
     ]
-    path = tmp_path / "hwb-pack-2026-03-12.pdf"
-    pdf = canvas.Canvas(str(path))
-    for number, lines in enumerate(pages, start=1):
-        for n, text in enumerate(lines):
-            pdf.drawString(50, 790 - 16 * n, text)
-        pdf.drawString(280, 30, f"Page {number}")
-        pdf.showPage()
-    pdf.save()
-
-    parsed = parse_file(path, settings)
+    parsed = parse_file(_draw_numbered_pages(tmp_path / "hwb-pack-2026-03-12.pdf", pages), settings)
 
     docs = [(d.doc_type, d.meeting_date, d.item, d.title, d.page_start, d.page_end) for d in parsed.documents]
     assert docs == [("agenda", "2026-03-12", None, "Agenda", 1, 1),
@@ -809,16 +812,22 @@ def test_a_table_read_one_cell_per_line_keeps_its_numbers_and_repeated_cells(tmp
     assert text.count("Harwick Health Scrutiny Committee - Performance Report") <= 1, text
 
 
-def test_a_figure_from_a_table_is_quoted_with_its_row_and_column(tmp_path: Path) -> None:
-    """Asked of the drawn report, a figure in a table read one cell per line is quoted with its row's
-    label and its column's heading."""
+def _asker(tmp_path: Path, draw, name: str):
+    """A drawn PDF ingested into a fresh home through the CLI, and a function asking it questions (the
+    `ask --json` answer as a dict)."""
     papers = tmp_path / "papers"
     papers.mkdir()
-    _draw_tables_one_cell_per_line(papers / "scrutiny.pdf")
+    draw(papers / name)
     home = ["--home", str(tmp_path / "home")]
     runner = CliRunner()
     assert runner.invoke(app, ["ingest", str(papers), *home]).exit_code == 0
-    answer = json.loads(runner.invoke(app, ["ask", "How many 12-hour waits were there in August?", "--json", *home]).output)
+    return lambda question: json.loads(runner.invoke(app, ["ask", question, "--json", *home]).output)
+
+
+def test_a_figure_from_a_table_is_quoted_with_its_row_and_column(tmp_path: Path) -> None:
+    """Asked of the drawn report, a figure in a table read one cell per line is quoted with its row's
+    label and its column's heading."""
+    answer = _asker(tmp_path, _draw_tables_one_cell_per_line, "scrutiny.pdf")("How many 12-hour waits were there in August?")
     assert "August: 12-hour waits 917" in answer["answer"], answer["answer"]
 
 
@@ -877,17 +886,11 @@ def test_a_priority_keeps_its_closing_lead_and_bullets_read_as_bullets(tmp_path:
 def test_who_leads_a_priority_and_what_the_priorities_are_are_quoted(tmp_path: Path) -> None:
     """Asked of the drawn strategy: who leads a priority is answered with its lead's line, and what the
     priorities are with the lead-in and its list."""
-    papers = tmp_path / "papers"
-    papers.mkdir()
-    _draw_strategy(papers / "fernbrook-strategy.pdf")
-    home = ["--home", str(tmp_path / "home")]
-    runner = CliRunner()
-    assert runner.invoke(app, ["ingest", str(papers), *home]).exit_code == 0
-    who = json.loads(runner.invoke(app, ["ask", "Who leads priority two, moving more every day?", "--json", *home]).output)
+    ask = _asker(tmp_path, _draw_strategy, "fernbrook-strategy.pdf")
+    who = ask("Who leads priority two, moving more every day?")
     assert who["found"] and "Lead: Tomasz Wierzbicki" in who["citations"][0]["quote"], who["answer"]
     assert "Maria Okonjo" not in who["citations"][0]["quote"], who["answer"]
-    listed = json.loads(runner.invoke(app, ["ask", "What are the priorities of the Fernbrook strategy?", "--json",
-                                            *home]).output)
+    listed = ask("What are the priorities of the Fernbrook strategy?")
     assert listed["found"], listed["answer"]
     for title in ("A Good Start for Every Child", "Moving More Every Day", "Warm and Safe Homes"):
         assert title in listed["answer"], listed["answer"]
@@ -915,32 +918,18 @@ def _draw_pack_with_cell_agenda(pdf_path: Path) -> Path:
          "1.1 Bramley has an estimated 61,000 unpaid carers, of whom 9,800 provide fifty hours of care a week."],
         ["2. Engagement", "2.1 Carers told us that respite and information were their greatest needs."],
     ]
-    pdf = canvas.Canvas(str(pdf_path))
-    for number, lines in enumerate(pages, start=1):
-        for n, text in enumerate(lines):
-            pdf.drawString(50, 790 - 16 * n, text)
-        pdf.drawString(280, 30, f"Page {number}")
-        pdf.showPage()
-    pdf.save()
-    return pdf_path
+    return _draw_numbered_pages(pdf_path, pages)
 
 
 def test_an_agenda_entry_is_quoted_with_its_pages_and_a_report_with_its_recommendations(tmp_path: Path) -> None:
     """Asked which pages a paper is on, the agenda entry is quoted with the page range printed under it;
     asked for a report's recommendations, the lead-in under the "Recommendations" cell is quoted with
     its list."""
-    papers = tmp_path / "papers"
-    papers.mkdir()
-    _draw_pack_with_cell_agenda(papers / "bramley-hwb-pack-2026-03-10.pdf")
-    home = ["--home", str(tmp_path / "home")]
-    runner = CliRunner()
-    assert runner.invoke(app, ["ingest", str(papers), *home]).exit_code == 0
-    pages = json.loads(runner.invoke(app, ["ask", "Which pages is the unpaid carers strategy report on in the agenda?",
-                                           "--json", *home]).output)
+    ask = _asker(tmp_path, _draw_pack_with_cell_agenda, "bramley-hwb-pack-2026-03-10.pdf")
+    pages = ask("Which pages is the unpaid carers strategy report on in the agenda?")
     assert pages["found"] and "Pages 4 - 5" in pages["answer"], pages["answer"]
     assert "Pages 2 - 3" not in pages["answer"], pages["answer"]
-    asked = json.loads(runner.invoke(app, ["ask", "What are the recommendations of the unpaid carers strategy report?",
-                                           "--json", *home]).output)
+    asked = ask("What are the recommendations of the unpaid carers strategy report?")
     assert asked["found"], asked["answer"]
     for words in ("endorse the refreshed strategy for consultation", "note the carers' survey results"):
         assert words in asked["answer"], asked["answer"]
