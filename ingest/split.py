@@ -91,7 +91,9 @@ def _attendance_follows(lines: list[Line], i: int) -> bool:
 
 
 _ITEM_NUMBER = re.compile(r"^\d{1,2}[.)]?$")  # an agenda table's item cell: "3."
-_PAGE_RANGE = re.compile(r"^\(?(?:pages?\s+)?\d{1,4}\s*[-–]\s*\d{1,4}\)?$", re.IGNORECASE)  # its pages cell: "3 - 6"
+# its pages cell: "3 - 6", "Pages 3 - 6", "(Page 8)"
+PAGE_RANGE = re.compile(r"^\(?(?:pages?\s+\d{1,4}(?:\s*[-–]\s*\d{1,4})?|(?:pages?\s+)?\d{1,4}\s*[-–]\s*\d{1,4})\)?$",
+                        re.IGNORECASE)
 
 
 def _agenda_row(lines: list[Line], i: int) -> bool:
@@ -99,7 +101,7 @@ def _agenda_row(lines: list[Line], i: int) -> bool:
     "3 - 6"), its cells read out one per line, rather than a heading."""
     before = next((ln.text for ln in reversed(lines[max(0, i - 2):i]) if ln.text), "")
     after = next((ln.text for ln in lines[i + 1:i + 3] if ln.text), "")
-    return bool(_ITEM_NUMBER.match(before) or _PAGE_RANGE.match(after))
+    return bool(_ITEM_NUMBER.match(before) or PAGE_RANGE.match(after))
 
 
 def opens_minutes(lines: list[Line], i: int) -> bool:

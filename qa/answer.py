@@ -8,9 +8,10 @@ from collections.abc import Callable, Mapping, Sequence
 
 from ingest.chunk import leads_in
 from ingest.facts import facts, join_role_cells
+from ingest.split import PAGE_RANGE
 from ingest.tables import labelled_rows
 from qa.quantity import asked_figure, states_figure
-from qa.retrieve import NOT_SERIES, asks_who, asks_why, gives_reason, minute_order, names_someone
+from qa.retrieve import NOT_SERIES, NUMBER_WORDS, asks_who, asks_why, gives_reason, minute_order, names_someone
 from qa.schema import Answer, Citation, Passage, QueryPlan
 from qa.terms import content_terms, stems, topic_terms
 
@@ -19,12 +20,11 @@ _BULLET = re.compile(r"\s*[-•*]\s")  # a list item's marker
 ANSWERS_BONUS = 1  # a sentence giving what is asked (a figure, a reason) counts as sharing one more word
 # a line of a numbered series: "Year 2 – Breastfeeding", "Focus 1: Reducing Health Inequalities"
 _NUMBERED = re.compile(r"^\W{0,3}([A-Za-z]{3,})\s+(\d{1,2})\s*[:.–—-].*$", re.M)
-_NUMBER_WORDS = {w: n for n, w in enumerate("one two three four five six seven eight nine ten".split(), start=1)}
+_NUMBER_WORDS = {w: n for n, w in enumerate(NUMBER_WORDS, start=1)}
 _ORDINALS = {w: n for n, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split(), start=1)}
 # a question asking for the things of a kind: "What are the priorities of ...", "List the recommendations"
 _ASKS_LIST = re.compile(r"^\W*(?:(?:and\s+)?what\s+(?:are|were)\s+(?:the|its|their)\s|list\s)", re.I)
-# an agenda's page range on a line of its own ("Pages 3 - 4", "(Page 8)"), and the next entry's number ("4.")
-_PAGE_RANGE = re.compile(r"^\(?pages?\s+\d{1,4}(?:\s*[-–]\s*\d{1,4})?\)?$", re.IGNORECASE)
+# the next agenda entry's number ("4.") under an entry and its page range (ingest.split.PAGE_RANGE)
 _AGENDA_NUMBER = re.compile(r"^\d{1,2}[.)](?:\s|$)")
 _ASKS_PAGES = re.compile(r"\bpages?\b", re.IGNORECASE)
 FACT_BONUS = 10  # a line stating the meeting fact asked for (the venue, the chair) is quoted first: it shares few words
@@ -147,7 +147,7 @@ def _with_pages(text: str, sentence: str) -> str:
     for line in [ln.strip() for ln in text[end:].splitlines() if ln.strip()][:3]:
         if _AGENDA_NUMBER.match(line):
             break
-        if _PAGE_RANGE.match(line):
+        if PAGE_RANGE.match(line):
             return f"{sentence} ({line.strip('()')})"
     return sentence
 

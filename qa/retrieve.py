@@ -35,8 +35,9 @@ RERANK = {"words": 1.0, "phrases": 1.0, "series": 1.0}
 # Items of a series, labelled by a word and a number at the start of a line ("Focus 1: Reducing Health
 # Inequalities", "Year 2 – Dementia", "Enabler 3: Good Governance", "Priority One – The Best Start in
 # Life"); captions and versions are no series, nor a contents page's lines ("Priority One – ...  5").
-_SERIES_ITEM = re.compile(r"^(?!.*\s\d{1,3}$)\W{0,3}([A-Za-z]{3,})\s+(?:\d{1,2}[a-z]?|[IVX]{1,4}|(?i:one|two|three|four|five|six|seven|"
-                          r"eight|nine|ten))\s*[:.–—-]", re.M)
+NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+_SERIES_ITEM = re.compile(rf"^(?!.*\s\d{{1,3}}$)\W{{0,3}}([A-Za-z]{{3,}})\s+(?:\d{{1,2}}[a-z]?|[IVX]{{1,4}}|(?i:{'|'.join(NUMBER_WORDS)}))"
+                          r"\s*[:.–—-]", re.M)
 NOT_SERIES = frozenset({"figure", "table", "chart", "appendix", "version", "page", "item", "minute", "paragraph"})
 # How many of the fused candidates the rerank looks at before the top k are kept: with only the top 10,
 # a passage that holds the question's words but sat 11th-20th after fusion never got the chance
