@@ -70,6 +70,19 @@ def _page_furniture(lines: list[Line]) -> set[str]:
            {text for text, n in at_edges(EDGE_LINES).items() if n >= max(3, 0.6 * len(pages)) and len(text) < 80}
 
 
+def _furniture(text: str, furniture: set[str]) -> bool:
+    """Whether a (normalised) line is page furniture: a running header or footer, "Page 3 of 5", a marking."""
+    return text in furniture or bool(_PAGE_FOOTER.match(text) or _MARKING.match(text))
+
+
+def running_heads(lines: list[Line]) -> str:
+    """The texts of a file's running headers and footers, in the order they first appear: where a body
+    names itself when no page's own text does ("NHS Kirkhaven and Westmarsh Integrated Care Board" over
+    every page of its minutes)."""
+    furniture = _page_furniture(lines) | _numbered_furniture(lines)
+    return "\n".join(dict.fromkeys(text for line in lines if (text := normalise(line.text)) in furniture))
+
+
 def page_edges(lines: Sequence[Line], depth: int = EDGE_LINES) -> set[int]:
     """Positions of the lines where running headers, footers and page numbers sit: the first and last
     `depth` lines with text on each page; every line where pages are not known."""
@@ -99,14 +112,16 @@ def _numbered_furniture(lines: list[Line]) -> set[str]:
 def clean_lines(lines: list[Line]) -> list[Line]:
     """Normalised lines without page-number residue, running headers and footers, with wrapped lines re-joined."""
     furniture = _page_furniture(lines) | _numbered_furniture(lines)
-    ends = page_edges(lines, depth=1)  # a page number is its page's first or last line
+    # a page number is its page's first or last line, running headers and footers aside
+    content = [i for i, line in enumerate(lines) if not _furniture(normalise(line.text), furniture)]
+    ends = {content[j] for j in page_edges([lines[i] for i in content], depth=1)}
     cleaned: list[Line] = []
     for i, line in enumerate(lines):
         text = normalise(line.text.replace("\t", " \t "))
         text = re.sub(r" ?\t ?", "\t", text)
         if _BLANK_PAGE_NOTICE.match(text):
             cleaned.append(Line(BLANK_PAGE, line.page))
-        elif text in furniture or _PAGE_FOOTER.match(text) or _MARKING.match(text):
+        elif _furniture(text, furniture):
             cleaned.append(Line("", line.page))
         elif not (_LONE_NUMBER.match(text) and (i in ends or not text.isdigit())):
             cleaned.append(Line(text, line.page))  # a number alone mid-page is a table's cell ("962"), kept

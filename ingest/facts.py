@@ -25,6 +25,10 @@ _NAME = r"(?:(?:cllr|councillor|dr|dame|sir|professor|prof|mr|mrs|ms|miss|mx|lor
 _CHAIR_ROLE = r"(?:vice[ \t-]?)?chair(?:man|woman|person)?"
 _ROLE_CELL = re.compile(rf"^[ \t]*({_NAME})[ \t]*(?:\n|,)[ \t]*({_CHAIR_ROLE}|(?-i:(?:[A-Z][\w-]*[ \t]+){{1,3}})\({_CHAIR_ROLE}\))[ \t]*$",
                         _M)
+# a name cell over a post cell ("Catherine Lyle" / "Chief Nursing Officer", "Daniel Osei" / "Chief Executive")
+_POST_CELL = re.compile(rf"^[ \t]*({_NAME})[ \t]*\n[ \t]*((?-i:(?:[A-Z][\w'-]*[ \t]+|(?:and|of|for|the|&)[ \t]+){{0,6}})"
+                        r"(?-i:Director|Chief\s+\w+|Head\b[^\n]*|Manager|Lead|Officer|Executive|Secretary|Governor|Guardian|"
+                        r"Member|Consultant\b[^\n]*|Councillor)[^\n]{0,60})$", _M)
 
 PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
     "venue": (
@@ -86,8 +90,9 @@ def is_address(line: str) -> bool:
 
 def join_role_cells(text: str) -> str:
     """A name cell and the role cell under it as one line ("Dame Helen Oduya" / "Chair" -> "Dame Helen
-    Oduya, Chair"), so that a quote or a line-by-line reading finds the chair."""
-    return _ROLE_CELL.sub(r"\1, \2", text)
+    Oduya, Chair"; "Catherine Lyle" / "Chief Nursing Officer"), so that a quote or a line-by-line
+    reading finds the chair, or who sent apologies."""
+    return _POST_CELL.sub(r"\1, \2", _ROLE_CELL.sub(r"\1, \2", text))
 
 
 def facts(text: str) -> tuple[str, ...]:

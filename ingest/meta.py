@@ -128,7 +128,7 @@ _COUNCIL_LINE = re.compile(r"^[ \t]*(?P<place>[A-Za-z][\w'&.-]*(?:[ \t]+[A-Za-z]
 _CABINET = re.compile(r"\bmeeting\s+of\s+(?:the\s+)?cabinet\b", re.I)
 # the committee under the council's name: "Health Overview and Scrutiny Committee", "CABINET"
 _COUNCIL_BODY = re.compile(r"^[ \t]*(?:the\s+)?(?P<body>(?:[A-Za-z,&'-]+[ \t]+){0,6}?(?:committee|cabinet|panel|sub-committee|"
-                           r"partnership|forum))(?:[ \t]*[-–—:|][ \t]*(?:minutes|agenda))?[ \t]*$", re.I)
+                           r"commission|partnership|forum))(?:[ \t]*[-–—:|][ \t]*(?:minutes|agenda))?[ \t]*$", re.I)
 # an NHS trust's board: the trust's name heading its papers, over "Minutes of the Public Board of Directors Meeting"
 _TRUST = re.compile(r"^[ \t]*(?P<trust>[A-Z][\w'&,.-]*(?:[ \t]+[\w'&,.-]+){0,6}?[ \t]+NHS[ \t]+(?:Foundation[ \t]+)?Trust)[ \t]*$",
                     re.M)
@@ -233,8 +233,10 @@ def _title(seg_lines: list[Line], kind: str) -> str:
             if 3 < len(value) <= 160 and value.lower().rstrip(": ") not in _COVER_LABELS:
                 return _tidy_title(value.strip(" :."))
     for i, text in enumerate(texts):
-        # a cover's "REPORT OF THE DIRECTOR ..." over the title; not a sentence ("Report of the Manager. The ...")
-        if kind == "report" and text.upper().startswith("REPORT OF") and ". " not in text and i + 1 < len(texts):
+        # a cover's "REPORT OF THE DIRECTOR ..." over the title; not a sentence ("Report of the Manager. The ..."),
+        # nor a cover's field under the title ("Report of: Karen Whitlow, Director ...")
+        if (kind == "report" and text.upper().startswith("REPORT OF") and ". " not in text
+                and not re.match(r"report\s+of\s*:", text, re.IGNORECASE) and i + 1 < len(texts)):
             return _join_title(texts[i + 1:i + 3])
     start = 1 if kind == "report" and committee_header(list(seg_lines), 0) else 0
     candidates = [t for t in texts[start:] if (not find_dates(t) or len(t) > 40) and not _PAGE_LABEL.match(t)]
@@ -351,22 +353,25 @@ def _meeting_date(front_head: str) -> str | None:
     return dates[0].value.isoformat() if dates else None
 
 
-def build_documents(lines: list[Line], *, source: str, fid: str, boards: tuple[Board, ...]) -> list[BoardDocument]:
-    """Split a cleaned file into its constituent documents, each with its own metadata."""
+def build_documents(lines: list[Line], *, source: str, fid: str, boards: tuple[Board, ...],
+                    headers: str = "") -> list[BoardDocument]:
+    """Split a cleaned file into its constituent documents, each with its own metadata. `headers` holds
+    the file's running headers and footers (cleaned out of `lines`), where a board may name itself."""
     if not is_pack(lines):
         if opens_with_minutes(lines):  # minutes published on their own
             seg = Segment("minutes", 0, len(lines))
             meta = _segment_meta(seg, lines, doc_id=f"{fid}:00", source=source, pack_date=None,
-                                 board=detect_board(_head_text(lines), boards) or heading_board(_head_text(lines)),
-                                 mapper=ItemMapper([], None), parent=None)
+                                 board=detect_board(_head_text(lines), boards) or heading_board(_head_text(lines))
+                                 or heading_board(headers), mapper=ItemMapper([], None), parent=None)
             return [BoardDocument(meta, tuple(lines))]
-        return [_standalone(lines, source=source, fid=fid, boards=boards)]
+        return [_standalone(lines, source=source, fid=fid, boards=boards, headers=headers)]
     segments = find_segments(lines)
     front = lines[segments[0].start:segments[0].end]
     front_head = _head_text(front, 60)
     pack_date = _meeting_date(front_head)
     agenda = parse_agenda(front)
-    context = dict(source=source, fid=fid, boards=boards, pack_date=pack_date, pack_board=detect_board(front_head, boards) or heading_board(front_head))
+    context = dict(source=source, fid=fid, boards=boards, pack_date=pack_date,
+                   pack_board=detect_board(front_head, boards) or heading_board(front_head) or heading_board(headers))
     docs = _map_segments(lines, segments, ItemMapper(agenda, pack_date), {}, **context)
     found = _headerless_papers(lines, segments, docs, ItemMapper(agenda, pack_date).papers)
     if not found:
@@ -461,7 +466,7 @@ def _segment_meta(seg: Segment, seg_lines: list[Line], *, doc_id: str, source: s
                    item=item.number if item else None, item_title=item.title if item else None, **common)
 
 
-def _standalone(lines: list[Line], *, source: str, fid: str, boards: tuple[Board, ...]) -> BoardDocument:
+def _standalone(lines: list[Line], *, source: str, fid: str, boards: tuple[Board, ...], headers: str = "") -> BoardDocument:
     """A plan, strategy or report on its own: a board only where it names one outright, by the
     registry's name or by a line of its first page ("Calderwick Health and Wellbeing Board" on a
     strategy's cover, "Approved by" / "Pellworth Health and Wellbeing Board, 11 December 2025")."""
@@ -473,6 +478,7 @@ def _standalone(lines: list[Line], *, source: str, fid: str, boards: tuple[Board
     name_only = tuple(Board(b.name, (), ()) for b in boards)
     page_start, page_end = _pages(lines)
     meta = DocMeta(doc_id=f"{fid}:00", source=source, title=title, doc_type=classify(title, "report"),
-                   board=detect_board(head, name_only) or heading_board(_head_text(lines)), published=published,
+                   board=detect_board(head, name_only) or heading_board(_head_text(lines)) or heading_board(headers),
+                   published=published,
                    period=_period(title) or _period(head[:300]), page_start=page_start, page_end=page_end)
     return BoardDocument(meta, tuple(lines))

@@ -40,6 +40,8 @@ def _marked(m: re.Match[str]) -> bool:
 def _sequence_numbers(m: re.Match[str]) -> list[int]:
     """The number a minute counts by: "HWB/24/12" and "HWB 24/28" may be year then minute, or
     ("HWB/31/24", "HWB 45/25") minute then year; both are tried and the run of minutes decides."""
+    if m["year"] and m["of"]:
+        return [int(m["of"][1:])]  # "ICB/24/05/07": the seventh minute of May 2024's meeting
     if m["year"]:
         return [int(m["seq"]), int(m["year"])]
     # "HWB 45/25" is minute 45 of 2025; "HWB 24/28" is minute 28 of 2024
@@ -71,10 +73,11 @@ def _candidates(lines: tuple[Line, ...]) -> list[tuple[int, int, str, str, int]]
         m = _ITEM.match(line.text)
         if not m or line.text.endswith((",", ";")) or not m["title"][0].isupper() and m["title"][0] != "(":
             continue
-        # without a full stop, only "45/25 Title" (or "HWB/24/12", "Item 5") or a title in capitals or in
-        # title case ("30 Apologies for Absence", not "12 people attended") reads as a heading
+        # without a full stop, only "45/25 Title" (or "HWB/24/12", "HWB/41", "Item 5") or a title in capitals
+        # or in title case ("30 Apologies for Absence", not "12 people attended") reads as a heading
         title = m["title"]
-        if (m["stop"] or m["of"] or m["year"] or m["word"] or title.isupper()
+        lettered = bool(m["prefix"]) and bool(re.match(r"[A-Z]{2,6}\s?[/.-]", line.text))
+        if (m["stop"] or m["of"] or m["year"] or m["word"] or lettered or title.isupper()
                 or title_like(title) and len(title) <= 80 and not title.endswith(".")):
             found += [(i, seq, minute_number(m), m["title"].strip(), i) for seq in _sequence_numbers(m)]
     return found
@@ -150,7 +153,8 @@ def _item(number: str, title: str, body: tuple[Line, ...], repeated: frozenset[s
         found = list(pattern.finditer(text))
         if found:  # the last such sentence: decisions close an item
             page = next((line.page for line in body if line.text), None)
-            return MinuteItem(number, title, body, found[-1][0].strip(), page, status)
+            # the sentence, without what is left of its paragraph's number ("4.3 The Board noted ..." -> "3 The ...")
+            return MinuteItem(number, title, body, re.sub(r"^\d{1,2}\s+(?=[A-Z])", "", found[-1][0].strip()), page, status)
     return MinuteItem(number, title, body, None, None, None)
 
 

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ingest.chunk import chunk_document
-from ingest.clean import clean_lines
+from ingest.clean import clean_lines, running_heads
 from ingest.errors import IngestError
 from ingest.meta import build_documents, file_id
 from ingest.minutes import parse_minutes, resolutions
@@ -47,7 +47,7 @@ def discover(paths: Iterable[Path]) -> list[Path]:
 
 
 # Bump when parsing changes: the next ingest then re-reads every file instead of skipping it.
-INGEST_VERSION = "28"
+INGEST_VERSION = "29"
 
 
 def fingerprint(path: Path) -> str:
@@ -70,7 +70,7 @@ def parse_file(path: Path, settings: Settings, digest: str | None = None) -> Par
     boards = load_boards(settings.boards_file)
     priorities = load_priorities(settings.priorities_file)
     fid = file_id(path.name, digest or sha256(path))
-    docs = build_documents(lines, source=path.name, fid=fid, boards=boards)
+    docs = build_documents(lines, source=path.name, fid=fid, boards=boards, headers=running_heads(raw))
     chunks, records = [], []
     for doc in docs:
         chunks += chunk_document(doc, priorities)

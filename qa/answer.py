@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from itertools import takewhile
 
 from ingest.chunk import leads_in
 from ingest.facts import facts, join_role_cells
@@ -29,6 +30,7 @@ _AGENDA_NUMBER = re.compile(r"^\d{1,2}[.)](?:\s|$)")
 _ASKS_PAGES = re.compile(r"\bpages?\b", re.IGNORECASE)
 FACT_BONUS = 10  # a line stating the meeting fact asked for (the venue, the chair) is quoted first: it shares few words
 _VALUE = re.compile(r"[,:;]\s*\S|\)$")  # a short fact line that holds its value: "Chair: Cllr Lee", "Cllr Lee (Chair)"
+PERSON_LINE_QUOTE = 120  # characters: a line of an attendance list ("Brendan Kiely, Non-Executive Member")
 SHORT_FACT = 40  # characters: a line stating a fact this short is its heading ("Date of next meeting")
 # sentences end at a full stop before a capital, or at a line break, unless the line breaks mid-sentence
 # ("... per week, and" / "8 are open for 100 hours.": a PDF's broken line); not after a title or an
@@ -52,9 +54,10 @@ def best_sentences(text: str, terms: set[str], limit: int = 2, answers: Callable
                  if len(s.strip()) > 20 or (states and states(s))]
     if not sentences:
         return text.strip()[:400]
-    if states:  # a fact's heading with its value on the next line ("Date of next meeting" / "Thursday 20 ...");
+    if states:  # a fact's heading with its value on the next line ("Date of next meeting" / "Thursday 20 ..."),
+        # or the people listed under it ("Apologies" / "Catherine Lyle, Non-Executive Member" / "Brendan Kiely, ...");
         # a short line holding its value ("Chair: Cllr Lee", "Dame Helen Oduya, Chair", "Mr. M. Squires CC (Chairman)") is whole
-        sentences = [f"{s} {sentences[i + 1]}" if states(s) and len(s) < SHORT_FACT and not _VALUE.search(s)
+        sentences = [_with_value(sentences, i) if states(s) and len(s) < SHORT_FACT and not _VALUE.search(s)
                      and i + 1 < len(sentences) else s for i, s in enumerate(sentences)]
     def score(i: int) -> int:
         shared = len(terms & content_terms(sentences[i]))
@@ -118,6 +121,12 @@ def _with_list(text: str, sentence: str) -> str:
         else:
             items.append(line)
     return f"{sentence} {'; '.join(item.rstrip(';') for item in items)}" if items else sentence
+
+
+def _with_value(sentences: list[str], i: int) -> str:
+    """A fact's heading with the line after it, and with each further line naming a person, as a list."""
+    people = list(takewhile(lambda s: len(s) <= PERSON_LINE_QUOTE and names_someone(s), sentences[i + 2:]))
+    return f"{sentences[i]} {'; '.join([sentences[i + 1], *people])}"
 
 
 def _end_of(text: str, sentence: str) -> int:

@@ -49,6 +49,8 @@ _MEETING_WORDS = re.compile(r"\b(?:meetings?|met|minutes?|agendas?|board|committ
                             r"present\w*|papers?|report(?:ed)? to)\b", re.I)
 _PACK_WORDS = re.compile(r"\b(?:packs?|agendas?)\b", re.I)
 _RANGE_START = re.compile(r"(?:19|20)\d{2}\s*[-–/]\s*$")  # the year before this one opens a range
+# a date something is due by ("which action is due on 2nd March 2026") is what to search for, not a meeting's
+_DUE = re.compile(r"\b(?:due|deadline)\b[^.?;]{0,12}$", re.I)
 _SINCE = re.compile(r"\b(?:since|after|from)\s*$", re.I)
 _BEFORE = re.compile(r"\b(?:before|until|by|up to)\s*$", re.I)
 _FOLLOWUP = re.compile(r"^(?:and|but|also|what about|how about|and what about)\b|\b(?:that|this|those|these|it|they|"
@@ -199,9 +201,10 @@ def plan_query(question: str, *, boards: Sequence[Board], priorities: Sequence[P
     resolution = bool(_RESOLUTION_WORDS.search(text))
     types = tuple(kind for kind, pattern in _TYPE_WORDS if pattern.search(text))
     years = tuple(sorted({y for period in find_periods(text) for y in period}))
-    # A date restricts meetings only when the question is about meetings or decisions; otherwise
-    # ("announced in July 2025") it is about the content, and only favours passages of that year.
-    about_meetings = resolution or bool(_MEETING_WORDS.search(text))
+    # A date restricts meetings only when the question is about meetings or decisions, and is not a due
+    # date; otherwise ("announced in July 2025") it is about the content, and only favours passages of that year.
+    about_meetings = (resolution or bool(_MEETING_WORDS.search(text))) and not (
+        date_spans and _DUE.search(text[:date_spans[0][0]]))
     if (date_from or date_to) and not about_meetings:
         years = tuple(sorted(set(years) | {d.year for d in (date_from, date_to) if d}))
         date_from = date_to = None

@@ -21,6 +21,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 from typer.testing import CliRunner
 
+from ingest.meta import heading_board
 from ingest.pipeline import parse_file
 from ingest.settings import Settings
 from paper_formats import flat, render
@@ -160,3 +161,78 @@ def test_what_follows_the_last_decision_stays_in_the_minutes(tmp_path):
     parsed = parse_file(_draw_minutes_with_footer_first(tmp_path / "fernhill-minutes.pdf"), Settings(home=tmp_path))
     assert any("Date of next meeting" in c.text and "20 November 2025" in c.text for c in parsed.chunks)
     assert not any("Date of next meeting" in r.text for r in parsed.resolutions)
+
+
+def _draw_icb_minutes(pdf_path: Path) -> Path:
+    """An ICB's minutes whose name stands only in the running header of each page, above the page's
+    number, with minutes numbered by year, month and place ("NWB/24/05/03") and paragraphs "3.1"."""
+    pages = [
+        ["Minutes of the Board Meeting held in Public", "Wednesday 22 May 2024, 10.00 am",
+         "Present: Professor A. Reed (Chair), B. Osei, C. McBride",
+         "NWB/24/05/01 Welcome and apologies", "1.1 The Chair welcomed members. The meeting was quorate.",
+         "NWB/24/05/02 Declarations of interest", "2.1 No interests were declared.",
+         "NWB/24/05/03 Operational Plan 2024/25", "3.1 C. McBride presented the final plan.",
+         "RESOLVED: The Board approved the Operational Plan 2024/25 for submission to NHS England."],
+        ["NWB/24/05/04 Integrated Performance Report", "4.1 B. Osei presented the report.",
+         "4.2 The Board noted the report.", "NWB/24/05/05 Primary care: practice merger",
+         "RESOLVED: The Board approved the merger of Hollins Surgery and Quay Practice from 1 October 2024."],
+        ["NWB/24/05/06 Any other business", "6.1 There was no other business. The meeting closed at 1.15 pm."],
+    ]
+    pdf = canvas.Canvas(str(pdf_path), pagesize=A4)
+    for n, lines in enumerate(pages, start=1):
+        pdf.drawString(40, 810, "NHS Northwold Integrated Care Board")
+        pdf.drawString(40, 796, "Board Meeting in Public")
+        pdf.drawString(40, 782, str(n))
+        for row, line in enumerate(lines):
+            pdf.drawString(40, 760 - 14 * row, line)
+        pdf.showPage()
+    pdf.save()
+    return pdf_path
+
+
+def test_a_body_named_only_in_its_running_header_and_minutes_numbered_by_month(tmp_path):
+    """The board is read from the running header when no page's own text names it; the page number
+    under the header is dropped, so the minutes heading opens the paper and dates it; "NWB/24/05/03"
+    is minute 3 of May 2024's meeting, cited "24/05/03", and a paragraph's number is not left in front
+    of a noting ("4.2 The Board noted ...")."""
+    parsed = parse_file(_draw_icb_minutes(tmp_path / "nwb-board-2024-05-22.pdf"), Settings(home=tmp_path))
+    (meta,) = parsed.documents
+    assert (meta.doc_type, meta.board, meta.meeting_date) == ("minutes", "NHS Northwold Integrated Care Board", "2024-05-22")
+    found = {r.minute: r.text for r in parsed.resolutions}
+    assert "Operational Plan 2024/25 for submission" in found["24/05/03"], found
+    assert found["24/05/04"] == "The Board noted the report.", found
+    assert "merger of Hollins Surgery and Quay Practice" in found["24/05/05"], found
+
+
+def test_minutes_labelled_with_committee_letters_and_a_number(tmp_path):
+    """"HWB/41 Apologies for absence": committee letters before a number mark a minute's heading even
+    when its title is not in title case."""
+    text = "\n".join([
+        "Minutes of the Fenmoor Health and Wellbeing Board held on Thursday 11 January 2024 at 2.00 pm",
+        "Present: Councillor M. Dunn (Chair), Dr O. Pratt",
+        "HWB/41 Apologies for absence", "Apologies were received from Councillor T. Reed.",
+        "HWB/42 Declarations of interest", "There were none.",
+        "HWB/43 Minutes of the previous meeting",
+        "RESOLVED: that the minutes of the meeting held on 9 November 2023 be approved as a correct record.",
+        "HWB/44 Pharmaceutical needs assessment statement",
+        "RESOLVED: that the supplementary statement be published.",
+    ])
+    path = tmp_path / "fenmoor_hwb_2024-01-11.txt"
+    path.write_text(text + "\n", encoding="utf-8")
+    parsed = parse_file(path, Settings(home=tmp_path))
+    assert {r.minute: r.text for r in parsed.resolutions} == {
+        "43": "That the minutes of the meeting held on 9 November 2023 be approved as a correct record.",
+        "44": "That the supplementary statement be published."}
+
+
+@pytest.mark.parametrize("heading, board", [
+    ("1\nMinutes of the Meeting of the\nSTANMOOR CITY COUNCIL\nHealth Scrutiny Commission",
+     "Stanmoor City Council Health Scrutiny Commission"),
+    ("Rookfield District Council\nWorking together for a healthier Rookfield\nHealth and Wellbeing Partnership - Minutes",
+     "Rookfield District Council Health and Wellbeing Partnership"),
+    ("Harrowmere and Fenby Hospitals NHS Foundation Trust\nMinutes of the Public Board of Directors Meeting",
+     "Harrowmere and Fenby Hospitals NHS Foundation Trust Board"),
+    ("University Hospitals of Leicester NHS Trust\nThe Chief Executive presented the winter plan.", None),
+])
+def test_a_council_commission_or_partnership_and_a_trust_board_are_named_from_their_heading(heading, board):
+    assert heading_board(heading) == board

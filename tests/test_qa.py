@@ -54,6 +54,12 @@ def test_dates_about_content_only_favour_that_year():
     assert 2025 in plan.boosts.years
 
 
+def test_a_due_date_is_searched_for_not_a_meeting_filter():
+    plan = _plan("Which board action is due on 2nd March 2026 and who owns it?")
+    assert plan.filters.date_from is None and plan.filters.date_to is None
+    assert "2nd March 2026" in plan.search_text and 2026 in plan.boosts.years
+
+
 def test_a_date_about_content_stays_in_the_search_text():
     plan = _plan("Which survey did the council publish in March 2024?")
     assert plan.filters.date_from is None
@@ -164,6 +170,8 @@ def test_the_rerank_reaches_past_the_top_k_of_the_fusion(corpus_store):
     ("What was resolved at minute HWB/25/37?", "25/37", "HWB"),
     ("What is decision CAB/25/089 about?", "25/089", "CAB"),
     ("What did minute HWB 45/25 say?", "45/25", "HWB"),
+    ("What was resolved at minute HWB/46?", "46", "HWB"),
+    ("What did the ICB decide at ICB/24/05/07?", "24/05/07", "ICB/"),
 ])
 def test_a_minute_reference_is_searched_as_minutes_are_cited(question, cited, gone):
     """Committee letters are dropped from minute numbers at ingest, so from the question too."""
