@@ -135,14 +135,23 @@ def _draw_minutes_with_footer_first(pdf_path: Path) -> Path:
          "The meeting closed at 12:40.", "Date of next meeting",
          "Thursday 20 November 2025 at 10:00, Council Chamber, Fernhill."],
     ]
+    furniture = [(40, 820, "Fernhill HWB - 18 September 2025 - Minutes"),  # the running header, then
+                 (40, 30, "Approved by the Board on 20 November 2025 | OFFICIAL"),  # the footer, then the text
+                 (500, 30, "Page {n}")]
+    return _draw_with_furniture(pdf_path, pages, furniture, top=800)
+
+
+def _draw_with_furniture(pdf_path: Path, pages: list[list[str]], furniture: list[tuple[int, int, str]], *,
+                         top: int) -> Path:
+    """Pages whose furniture ((x, y, text), "{n}" the page's number) is drawn first, then their lines
+    from `top` down."""
     pdf = canvas.Canvas(str(pdf_path), pagesize=A4)
     for n, lines in enumerate(pages, start=1):
         pdf.setFont("Helvetica", 9)
-        pdf.drawString(40, 820, "Fernhill HWB - 18 September 2025 - Minutes")  # the running header, then
-        pdf.drawString(40, 30, "Approved by the Board on 20 November 2025 | OFFICIAL")  # the footer, then the text
-        pdf.drawString(500, 30, f"Page {n}")
+        for x, y, text in furniture:
+            pdf.drawString(x, y, text.format(n=n))
         for row, line in enumerate(lines):
-            pdf.drawString(40, 800 - 14 * row, line)
+            pdf.drawString(40, top - 14 * row, line)
         pdf.showPage()
     pdf.save()
     return pdf_path
@@ -178,16 +187,8 @@ def _draw_icb_minutes(pdf_path: Path) -> Path:
          "RESOLVED: The Board approved the merger of Hollins Surgery and Quay Practice from 1 October 2024."],
         ["NWB/24/05/06 Any other business", "6.1 There was no other business. The meeting closed at 1.15 pm."],
     ]
-    pdf = canvas.Canvas(str(pdf_path), pagesize=A4)
-    for n, lines in enumerate(pages, start=1):
-        pdf.drawString(40, 810, "NHS Northwold Integrated Care Board")
-        pdf.drawString(40, 796, "Board Meeting in Public")
-        pdf.drawString(40, 782, str(n))
-        for row, line in enumerate(lines):
-            pdf.drawString(40, 760 - 14 * row, line)
-        pdf.showPage()
-    pdf.save()
-    return pdf_path
+    furniture = [(40, 810, "NHS Northwold Integrated Care Board"), (40, 796, "Board Meeting in Public"), (40, 782, "{n}")]
+    return _draw_with_furniture(pdf_path, pages, furniture, top=760)
 
 
 def test_a_body_named_only_in_its_running_header_and_minutes_numbered_by_month(tmp_path):
