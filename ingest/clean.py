@@ -112,13 +112,12 @@ def _numbered_furniture(lines: list[Line]) -> set[str]:
 def clean_lines(lines: list[Line]) -> list[Line]:
     """Normalised lines without page-number residue, running headers and footers, with wrapped lines re-joined."""
     furniture = _page_furniture(lines) | _numbered_furniture(lines)
+    texts = [re.sub(r" ?\t ?", "\t", normalise(line.text.replace("\t", " \t "))) for line in lines]
     # a page number is its page's first or last line, running headers and footers aside
-    content = [i for i, line in enumerate(lines) if not _furniture(normalise(line.text), furniture)]
+    content = [i for i, text in enumerate(texts) if not _furniture(text, furniture)]
     ends = {content[j] for j in page_edges([lines[i] for i in content], depth=1)}
     cleaned: list[Line] = []
-    for i, line in enumerate(lines):
-        text = normalise(line.text.replace("\t", " \t "))
-        text = re.sub(r" ?\t ?", "\t", text)
+    for i, (line, text) in enumerate(zip(lines, texts)):
         if _BLANK_PAGE_NOTICE.match(text):
             cleaned.append(Line(BLANK_PAGE, line.page))
         elif _furniture(text, furniture):
